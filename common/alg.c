@@ -124,7 +124,7 @@ quote_name(const char *name, char *out, size_t outlen)
 {
 	size_t i;
 
-	for (i = 0; name[i] != '\0' && i < NAME_QUOTE_MAX && i + 4 < outlen;
+	for (i = 0; i < NAME_QUOTE_MAX && i + 4 < outlen && name[i] != '\0';
 	    i++) {
 		unsigned char c = (unsigned char)name[i];
 

@@ -627,9 +627,10 @@ make_high_s(const char *tok)
 	s = BN_bin2bn(sig + 32, 32, NULL);
 	BN_sub(s, n, s);
 	BN_bn2binpad(s, sig + 32, 32);
-	out = malloc(strlen(tok) + 8);
+	out = malloc((size_t)(dot2 - tok) + 1 + JWTSAFE_B64URL_ENCODED_LEN(64));
 	memcpy(out, tok, (size_t)(dot2 - tok) + 1);
-	jwtsafe_b64url_encode(sig, 64, out + (dot2 - tok) + 1, 100);
+	jwtsafe_b64url_encode(sig, 64, out + (dot2 - tok) + 1,
+	    JWTSAFE_B64URL_ENCODED_LEN(64));
 	BN_free(n);
 	BN_free(s);
 	return out;
