@@ -30,7 +30,8 @@
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
 #define INPUT_MAX (64 * 1024)   /* key import input */
-#define TOKEN_WARN 1023         /* what sudo reads; sshd takes 1024 */
+#define TOKEN_WARN 1023         /* sshd's password method takes 1024 */
+#define TOKEN_WARN_SUDO 511     /* sudo refuses PAM answers >= 512 bytes */
 #define CLAIMS_MAX 32
 
 static const char *progname = "jwtsafe";
@@ -564,9 +565,13 @@ cmd_sign(int argc, char **argv)
 		goto out;
 	}
 	if (strlen(token) > TOKEN_WARN)
-		fprintf(stderr, "%s sign: warning: the token is %zu bytes; sudo "
-		    "reads at most 1023 and sshd's password method 1024\n",
+		fprintf(stderr, "%s sign: warning: the token is %zu bytes; "
+		    "sshd's password method takes at most 1024 and sudo 511\n",
 		    progname, strlen(token));
+	else if (strlen(token) > TOKEN_WARN_SUDO)
+		fprintf(stderr, "%s sign: note: the token is %zu bytes; sudo "
+		    "refuses answers of 512 bytes or more, so it cannot carry "
+		    "this token (sshd can)\n", progname, strlen(token));
 	printf("%s\n", token);
 	r = fflush(stdout) == 0 ? 0 : EXIT_REFUSED;
  out:

@@ -83,6 +83,7 @@ grep -q 'warning: the token is' "$tmp/err" && ok "sign warns about tokens over 1
 check "PS256 with --bits 4096" 0 "$JWTSAFE" keygen --alg PS256 --bits 4096 --out "$tmp/ps4096.key"
 tok=$("$JWTSAFE" sign --key "$tmp/ps4096.key" --iss "$ISS" --aud "$AUD" --sub alice 2>"$tmp/err")
 [ ${#tok} -lt 1024 ] && ok "a PS256-4096 token is ${#tok} bytes (< 1024)" || nok "PS256-4096 token is ${#tok} bytes"
+grep -q 'sudo refuses answers of 512 bytes' "$tmp/err" && ok "sign notes that sudo cannot carry a ${#tok}-byte token" || nok "no sudo note: $(cat "$tmp/err")"
 
 # key windows
 check "keygen with a validity window" 0 "$JWTSAFE" keygen --alg EdDSA --kid later --not-before $(( $(date +%s) + 3600 )) --out "$tmp/later.key"
