@@ -30,18 +30,12 @@
 #include <security/pam_appl.h>
 
 #include "b64url.h"
+#include "pamutil.h"
 #include "keyfile.h"
 #include "sign.h"
 #include "tap.h"
 #include "testutil.h"
 #include "util.h"
-
-#ifndef JWTSAFE_TEST_MODULE
-#define JWTSAFE_TEST_MODULE "pam_jwtsafe/.libs/pam_jwtsafe.so"
-#endif
-#ifndef JWTSAFE_TEST_SETTOK
-#define JWTSAFE_TEST_SETTOK "tests/pam/.libs/pam_settok.so"
-#endif
 
 #define ISS      "https://issuer.example"
 #define AUD      "ssh:host1.example"
@@ -50,12 +44,8 @@
 #define USER     "nobody"
 #define OTHER    "daemon"
 #define NOUSER   "jwtsafe-no-such-user"
-#define CHILD_SKIP 200
 
-static const char *module;
-static const char *settok;
 static char tmp[256];
-static char confdir[512];
 static char ed_path[512];     /* EdDSA public key file */
 static char ed2_path[512];    /* another EdDSA key, same kid */
 static char hs_path[512];     /* HS256 secret key file, 0600 */
@@ -65,69 +55,11 @@ static struct jwtsafe_key *ed, *ed2, *hs, *es;
 static int64_t now;
 static unsigned jti_counter;
 
-/* snprintf into a path buffer; a path that does not fit ends the test. */
-static void pathf(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len) {
-		printf("Bail out! path too long: %s\n", buf);
-		exit(99);
-	}
-}
-
-/* ---- helpers: files ------------------------------------------------------ */
-
-static void
-die(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(99);
-}
-
 /* Setup steps whose failure the checks after them will show. */
 static void
 setup(int r)
 {
 	(void)r;
-}
-
-static void
-write_file(const char *path, const char *text, mode_t mode)
-{
-	int fd;
-	size_t len = strlen(text);
-
-	(void)unlink(path);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		die(path);
-	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) != 0)
-		die(path);
-	close(fd);
-}
-
-static void
-write_keyfile(const char *path, const struct jwtsafe_key *key, mode_t mode)
-{
-	struct jwtsafe_error err = { 0 };
-	char *line = NULL, *text;
-
-	if (jwtsafe_keyline_format(key, &line, &err) != 0) {
-		printf("Bail out! keyline_format: %s\n", err.detail);
-		exit(99);
-	}
-	if (asprintf(&text, "# test key\n%s\n", line) < 0)
-		die("asprintf");
-	write_file(path, text, mode);
-	jwtsafe_freezero_str(text);
-	jwtsafe_freezero_str(line);
 }
 
 /* ---- helpers: tokens ------------------------------------------------------ */
@@ -169,7 +101,7 @@ mint(const struct spec *s)
 		j = jti;
 	}
 	if ((pad = malloc(s->pad + 1)) == NULL)
-		die("malloc");
+		pu_die("malloc");
 	memset(pad, 'p', s->pad);
 	pad[s->pad] = '\0';
 	snprintf(hdr, sizeof(hdr), "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
@@ -180,13 +112,13 @@ mint(const struct spec *s)
 	    *j != '\0' ? ",\"jti\":\"" : "", j, *j != '\0' ? "\"" : "",
 	    s->pad > 0 ? ",\"pad\":\"" : "",
 	    s->pad > 0 ? pad : "") < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	if (s->pad > 0) {
 		char *p2;
 
 		if (asprintf(&p2, "%.*s\"}", (int)(strlen(payload) - 1),
 		    payload) < 0)
-			die("asprintf");
+			pu_die("asprintf");
 		free(payload);
 		payload = p2;
 	}
@@ -244,103 +176,27 @@ make_high_s(const char *tok)
 
 /* ---- helpers: PAM --------------------------------------------------------- */
 
-enum conv_mode { CONV_ANSWER, CONV_FAIL, CONV_NULL };
-
-struct conv_state {
-	const char *answer;
-	enum conv_mode mode;
-	int calls;              /* prompts asked */
-	int style;              /* of the last prompt */
-	char prompt[256];       /* text of the last prompt */
-};
-
-static int
-conv_fn(int n, const struct pam_message **msg, struct pam_response **resp,
-    void *appdata)
-{
-	struct conv_state *cs = appdata;
-	struct pam_response *r;
-	int i;
-
-	*resp = NULL;
-	if (cs->mode == CONV_FAIL) {
-		cs->calls++;
-		return PAM_CONV_ERR;
-	}
-	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF &&
-		    msg[i]->msg_style != PAM_PROMPT_ECHO_ON)
-			continue;
-		cs->calls++;
-		cs->style = msg[i]->msg_style;
-		snprintf(cs->prompt, sizeof(cs->prompt), "%s", msg[i]->msg);
-		if (cs->mode == CONV_ANSWER && cs->answer != NULL &&
-		    (r[i].resp = strdup(cs->answer)) == NULL) {
-			free(r);
-			return PAM_BUF_ERR;
-		}
-	}
-	if (cs->mode == CONV_NULL) {
-		free(r);
-		return PAM_SUCCESS;
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
-/* Write the service file: optionally the PAM_AUTHTOK helper, then the
- * module with args. */
+/* The one service of these tests: optionally the PAM_AUTHTOK helper, then
+ * the module with args. */
 static void
 write_service(const char *args, int with_settok)
 {
-	char path[600], *text;
-
-	pathf(path, sizeof(path), "%s/%s", confdir, SERVICE);
-	if (asprintf(&text, "%s%s%sauth required %s %s\n",
-	    with_settok ? "auth required " : "",
-	    with_settok ? settok : "", with_settok ? "\n" : "",
-	    module, args) < 0)
-		die("asprintf");
-	write_file(path, text, 0644);
-	free(text);
+	pu_write_service(SERVICE, args, with_settok);
 }
 
 /* Run pam_authenticate for user on the current service file. authtok,
  * when not NULL, is placed in PAM_AUTHTOK by the helper module. */
 static int
-run(const char *user, struct conv_state *cs, const char *authtok)
+run(const char *user, struct pu_conv *cs, const char *authtok)
 {
-	struct pam_conv conv = { conv_fn, cs };
-	pam_handle_t *pamh = NULL;
-	char *env;
-	int rc;
-
-	if ((rc = pam_start_confdir(SERVICE, user, &conv, confdir, &pamh)) !=
-	    PAM_SUCCESS)
-		return 1000 + rc;
-	if (authtok != NULL) {
-		if (asprintf(&env, "JWTSAFE_TEST_AUTHTOK=%s", authtok) < 0)
-			die("asprintf");
-		if (pam_putenv(pamh, env) != PAM_SUCCESS)
-			die("pam_putenv");
-		free(env);
-	}
-	(void)pam_set_item(pamh, PAM_RHOST, "192.0.2.7");
-	rc = pam_authenticate(pamh, 0);
-	pam_end(pamh, rc);
-	return rc;
+	return pu_run(SERVICE, user, cs, authtok);
 }
 
 /* The usual case: the module alone, the conversation answering token. */
 static int
 auth(const char *args, const char *user, const char *token)
 {
-	struct conv_state cs = { token, CONV_ANSWER, 0, 0, "" };
-
-	write_service(args, 0);
-	return run(user, &cs, NULL);
+	return pu_auth(SERVICE, args, user, token);
 }
 
 /* Module arguments: the standard EdDSA line with its own replay store,
@@ -360,7 +216,7 @@ line(const char *fmt, ...)
 		vsnprintf(extra, sizeof(extra), fmt, ap);
 		va_end(ap);
 	}
-	pathf(b, sizeof(bufs[0]),
+	pu_pathf(b, sizeof(bufs[0]),
 	    "alg=EdDSA keys=%s issuer=" ISS " audience=" AUD " replay=%s %s",
 	    ed_path, store, extra);
 	return b;
@@ -374,62 +230,20 @@ line_nostore(const char *extra)
 	static int next;
 	char *b = bufs[next++ % 4];
 
-	pathf(b, sizeof(bufs[0]),
+	pu_pathf(b, sizeof(bufs[0]),
 	    "alg=EdDSA keys=%s issuer=" ISS " audience=" AUD " %s", ed_path,
 	    extra);
 	return b;
 }
 
-static const char *
-pam_name(int rc)
-{
-	switch (rc) {
-	case PAM_SUCCESS:          return "PAM_SUCCESS";
-	case PAM_AUTH_ERR:         return "PAM_AUTH_ERR";
-	case PAM_USER_UNKNOWN:     return "PAM_USER_UNKNOWN";
-	case PAM_SERVICE_ERR:      return "PAM_SERVICE_ERR";
-	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	case PAM_IGNORE:           return "PAM_IGNORE";
-	case PAM_PERM_DENIED:      return "PAM_PERM_DENIED";
-	default:                   return "other";
-	}
-}
-
-#define is_pam(got, want, ...) do { \
-	int got_ = (got); \
-	if (!is_int(got_, want, __VA_ARGS__)) \
-		tap_diag("  got %s, want %s", pam_name(got_), pam_name(want)); \
-} while (0)
-
-/* In a child: a private mount namespace, or exit CHILD_SKIP. */
-static void
-child_private_ns(void)
-{
-	if (unshare(CLONE_NEWNS) != 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-		_exit(CHILD_SKIP);
-}
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#define is_pam(got, want, ...) PU_IS_PAM(got, want, __VA_ARGS__)
 
 /* ---- the cases -------------------------------------------------------------- */
 
 static void
 test_basics(void)
 {
-	struct conv_state cs = { NULL, CONV_ANSWER, 0, 0, "" };
+	struct pu_conv cs = { NULL, PU_CONV_ANSWER, 0, 0, "" };
 	char *t = mint_default(), *t2 = mint_default();
 	struct spec s;
 	char *t3;
@@ -499,13 +313,13 @@ test_replay(void)
 	is_pam(auth(line_nostore("noreplay"), USER, t3), PAM_SUCCESS,
 	    "noreplay: a token without jti accepted");
 
-	pathf(path, sizeof(path), "%s/fresh-store", tmp);
+	pu_pathf(path, sizeof(path), "%s/fresh-store", tmp);
 	free(t);
 	t = mint_default();
 	{
 		char extra[700];
 
-		pathf(extra, sizeof(extra), "replay=%s", path);
+		pu_pathf(extra, sizeof(extra), "replay=%s", path);
 		is_pam(auth(line_nostore(extra), USER, t), PAM_SUCCESS,
 		    "replay=DIR: a missing store is created");
 		ok(stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -582,7 +396,7 @@ test_token_checks(void)
 static void
 test_options(void)
 {
-	struct conv_state cs = { NULL, CONV_ANSWER, 0, 0, "" };
+	struct pu_conv cs = { NULL, PU_CONV_ANSWER, 0, 0, "" };
 	struct spec s;
 	char *t, *t2, *hi, path[600], args[2048];
 
@@ -622,8 +436,8 @@ test_options(void)
 	free(t);
 
 	/* map= */
-	pathf(path, sizeof(path), "%s/users.map", tmp);
-	write_file(path, "# test map\next|alice: " USER " " OTHER "\n"
+	pu_pathf(path, sizeof(path), "%s/users.map", tmp);
+	pu_write_file(path, "# test map\next|alice: " USER " " OTHER "\n"
 	    "ext|admin: root\n", 0644);
 	spec_init(&s);
 	s.sub = "ext|alice";
@@ -668,13 +482,13 @@ test_options(void)
 	t = mint(&s);
 	t2 = mint(&s);
 	hi = make_high_s(t2);
-	pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", es_path, store);
 	is_pam(auth(args, USER, t), PAM_SUCCESS, "ES256 low-S token accepted");
 	ok(hi != NULL, "high-S variant made");
 	is_pam(auth(args, USER, hi), PAM_AUTH_ERR,
 	    "ES256 high-S token refused by default");
-	pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s allow_high_s", es_path, store);
 	is_pam(auth(args, USER, hi), PAM_SUCCESS,
 	    "ES256 high-S token accepted with allow_high_s");
@@ -700,7 +514,7 @@ test_options(void)
 	spec_init(&s);
 	s.key = hs;
 	t = mint(&s);
-	pathf(args, sizeof(args), "alg=HS256 keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=HS256 keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", hs_path, store);
 	is_pam(auth(args, USER, t), PAM_SUCCESS,
 	    "HS256 with a 0600 secret key file");
@@ -717,7 +531,7 @@ test_options(void)
 static void
 test_authtok(void)
 {
-	struct conv_state cs = { NULL, CONV_ANSWER, 0, 0, "" };
+	struct pu_conv cs = { NULL, PU_CONV_ANSWER, 0, 0, "" };
 	char *t = mint_default(), *t2 = mint_default();
 
 	write_service(line("use_first_pass"), 1);
@@ -761,7 +575,7 @@ test_authtok(void)
 		char *nl;
 
 		if (asprintf(&nl, "%s\n", t) < 0)
-			die("asprintf");
+			pu_die("asprintf");
 		is_pam(run(USER, &cs, nl), PAM_SUCCESS,
 		    "use_first_pass: trailing newline stripped there too");
 		free(nl);
@@ -773,7 +587,7 @@ test_authtok(void)
 static void
 test_input(void)
 {
-	struct conv_state cs;
+	struct pu_conv cs;
 	struct spec s;
 	char *t, *with, *lo = NULL, *hi = NULL;
 	size_t pad;
@@ -783,31 +597,31 @@ test_input(void)
 
 	t = mint_default();
 	if (asprintf(&with, "%s\n", t) < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	is_pam(auth(line(NULL), USER, with), PAM_SUCCESS,
 	    "a trailing \\n is stripped");
 	free(with);
 	free(t);
 	t = mint_default();
 	if (asprintf(&with, "%s\r\n", t) < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	is_pam(auth(line(NULL), USER, with), PAM_SUCCESS,
 	    "a trailing \\r\\n is stripped");
 	free(with);
 	if (asprintf(&with, "%s\n\n", t) < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	is_pam(auth(line("noreplay"), USER, with), PAM_SERVICE_ERR,
 	    "control for the next case: replay= with noreplay is refused");
 	is_pam(auth(line_nostore("noreplay"), USER, with), PAM_AUTH_ERR,
 	    "only one newline is stripped (\\n\\n refused)");
 	free(with);
 	if (asprintf(&with, "%s ", t) < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	is_pam(auth(line_nostore("noreplay"), USER, with), PAM_AUTH_ERR,
 	    "a trailing space is not stripped");
 	free(with);
 	if (asprintf(&with, " %s", t) < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	is_pam(auth(line_nostore("noreplay"), USER, with), PAM_AUTH_ERR,
 	    "a leading space is not stripped");
 	free(with);
@@ -837,7 +651,7 @@ test_input(void)
 		is_pam(auth(line_nostore("noreplay"), USER, hi), PAM_AUTH_ERR,
 		    "a %zu-byte token refused (over 8 KiB)", strlen(hi));
 		if (asprintf(&with, "%s\r\n", lo) < 0)
-			die("asprintf");
+			pu_die("asprintf");
 		is_pam(auth(line_nostore("noreplay"), USER, with), PAM_SUCCESS,
 		    "the largest token plus \\r\\n accepted (stripped first)");
 		free(with);
@@ -846,7 +660,7 @@ test_input(void)
 	free(hi);
 	with = malloc(1024 * 1024 + 1);
 	if (with == NULL)
-		die("malloc");
+		pu_die("malloc");
 	memset(with, 'A', 1024 * 1024);
 	with[1024 * 1024] = '\0';
 	is_pam(auth(line(NULL), USER, with), PAM_AUTH_ERR,
@@ -866,11 +680,11 @@ test_input(void)
 	/* the conversation failing */
 	write_service(line(NULL), 0);
 	memset(&cs, 0, sizeof(cs));
-	cs.mode = CONV_FAIL;
+	cs.mode = PU_CONV_FAIL;
 	is_pam(run(USER, &cs, NULL), PAM_AUTH_ERR,
 	    "a failing conversation is a refusal");
 	memset(&cs, 0, sizeof(cs));
-	cs.mode = CONV_NULL;
+	cs.mode = PU_CONV_NULL;
 	is_pam(run(USER, &cs, NULL), PAM_AUTH_ERR,
 	    "a conversation without a response is a refusal");
 	is_pam(auth(line(NULL), USER, ""), PAM_AUTH_ERR,
@@ -884,7 +698,7 @@ test_users(void)
 {
 	static const char *bad[] = { "-" USER, "+" USER, "a/b", "a:b",
 	    "a b", "a\tb" };
-	struct conv_state cs;
+	struct pu_conv cs;
 	struct spec s;
 	char *t;
 	size_t i;
@@ -921,7 +735,7 @@ test_users(void)
 static void
 test_config_errors(void)
 {
-	struct conv_state cs;
+	struct pu_conv cs;
 	char *t = mint_default();
 	char args[4096], dir[600], path[700], link[700];
 	static const char *const bad_opts[] = {
@@ -944,36 +758,36 @@ test_config_errors(void)
 		    "bad option \"%s\" fails closed", bad_opts[i]);
 		is_int(cs.calls, 0, "... without asking for a token");
 	}
-	pathf(args, sizeof(args), "alg=EdDSA keys=%s isuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=EdDSA keys=%s isuer=" ISS
 	    " audience=" AUD " replay=%s", ed_path, store);
 	is_pam(auth(args, USER, t), PAM_SERVICE_ERR,
 	    "isuer= instead of issuer= fails closed");
-	pathf(args, sizeof(args), "keys=%s issuer=" ISS " audience=" AUD
+	pu_pathf(args, sizeof(args), "keys=%s issuer=" ISS " audience=" AUD
 	    " replay=%s", ed_path, store);
 	is_pam(auth(args, USER, t), PAM_SERVICE_ERR, "alg= missing");
-	pathf(args, sizeof(args), "alg=EdDSA issuer=" ISS " audience=" AUD
+	pu_pathf(args, sizeof(args), "alg=EdDSA issuer=" ISS " audience=" AUD
 	    " replay=%s", store);
 	is_pam(auth(args, USER, t), PAM_SERVICE_ERR, "keys= missing");
-	pathf(args, sizeof(args), "alg=EdDSA keys=%s audience=" AUD
+	pu_pathf(args, sizeof(args), "alg=EdDSA keys=%s audience=" AUD
 	    " replay=%s", ed_path, store);
 	is_pam(auth(args, USER, t), PAM_SERVICE_ERR, "issuer= missing");
-	pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
 	    " replay=%s", ed_path, store);
 	is_pam(auth(args, USER, t), PAM_SERVICE_ERR, "audience= missing");
 	is_pam(auth("", USER, t), PAM_SERVICE_ERR, "no options at all");
-	pathf(args, sizeof(args), "alg=none keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=none keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", ed_path, store);
 	is_pam(auth(args, USER, t), PAM_SERVICE_ERR, "alg=none refused");
 	is_pam(auth(line_nostore("replay=relative/store"), USER, t),
 	    PAM_SERVICE_ERR, "relative replay= refused");
 
 	/* the key file */
-	pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", ed_path, store);
 	is_pam(auth(args, USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "alg=ES256 with an EdDSA key file fails closed");
-	pathf(path, sizeof(path), "%s/keys/missing.pub", tmp);
-	pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
+	pu_pathf(path, sizeof(path), "%s/keys/missing.pub", tmp);
+	pu_pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", path, store);
 	write_service(args, 0);
 	memset(&cs, 0, sizeof(cs));
@@ -989,7 +803,7 @@ test_config_errors(void)
 	is_pam(auth(line(NULL), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "world-writable key file fails closed");
 	setup(chmod(ed_path, 0644));
-	pathf(dir, sizeof(dir), "%s/keys", tmp);
+	pu_pathf(dir, sizeof(dir), "%s/keys", tmp);
 	setup(chmod(dir, 0777));
 	is_pam(auth(line(NULL), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "key file in a world-writable directory fails closed");
@@ -1007,26 +821,26 @@ test_config_errors(void)
 		tap_skip("needs root to chown", "foreign owner of the key file");
 		tap_skip("needs root to chown", "foreign owner of the key dir");
 	}
-	pathf(link, sizeof(link), "%s/keys/link.pub", tmp);
+	pu_pathf(link, sizeof(link), "%s/keys/link.pub", tmp);
 	setup(symlink(ed_path, link));
-	pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", link, store);
 	is_pam(auth(args, USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "key file reached through a symlink fails closed");
 
 	/* the map file */
-	pathf(path, sizeof(path), "%s/missing.map", tmp);
+	pu_pathf(path, sizeof(path), "%s/missing.map", tmp);
 	is_pam(auth(line("map=%s", path), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "missing map file fails closed");
-	pathf(path, sizeof(path), "%s/open.map", tmp);
-	write_file(path, USER ": " USER "\n", 0666);
+	pu_pathf(path, sizeof(path), "%s/open.map", tmp);
+	pu_write_file(path, USER ": " USER "\n", 0666);
 	is_pam(auth(line("map=%s", path), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "world-writable map file fails closed");
-	pathf(path, sizeof(path), "%s/bad.map", tmp);
-	write_file(path, USER ": " USER "\n" USER " " USER "\n", 0644);
+	pu_pathf(path, sizeof(path), "%s/bad.map", tmp);
+	pu_write_file(path, USER ": " USER "\n" USER " " USER "\n", 0644);
 	is_pam(auth(line("map=%s", path), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "malformed map file fails closed");
-	write_file(path, USER ": " USER "\n", 0644);
+	pu_write_file(path, USER ": " USER "\n", 0644);
 	is_pam(auth(line("map=%s", path), USER, t), PAM_SUCCESS,
 	    "control: the same map, well-formed, accepts the token");
 	free(t);
@@ -1041,27 +855,27 @@ test_store_errors(void)
 	int code, fd;
 
 	/* a file where the store should be */
-	pathf(st, sizeof(st), "%s/file-store", tmp);
+	pu_pathf(st, sizeof(st), "%s/file-store", tmp);
 	if ((fd = open(st, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0)
 		close(fd);
-	pathf(extra, sizeof(extra), "replay=%s", st);
+	pu_pathf(extra, sizeof(extra), "replay=%s", st);
 	is_pam(auth(line_nostore(extra), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "a file in place of the replay store fails closed");
 
 	/* a store under a directory others may write */
-	pathf(dir, sizeof(dir), "%s/open", tmp);
+	pu_pathf(dir, sizeof(dir), "%s/open", tmp);
 	setup(mkdir(dir, 0777));
 	setup(chmod(dir, 0777));
-	pathf(st, sizeof(st), "%s/store", dir);
-	pathf(extra, sizeof(extra), "replay=%s", st);
+	pu_pathf(st, sizeof(st), "%s/store", dir);
+	pu_pathf(extra, sizeof(extra), "replay=%s", st);
 	is_pam(auth(line_nostore(extra), USER, t), PAM_AUTHINFO_UNAVAIL,
 	    "a store under a world-writable parent fails closed");
 	ok(access(st, F_OK) != 0, "... and was not created there");
 	setup(chmod(dir, 0755));
 
 	/* a store that cannot be written */
-	pathf(st, sizeof(st), "%s/ro-store", tmp);
-	pathf(extra, sizeof(extra), "replay=%s", st);
+	pu_pathf(st, sizeof(st), "%s/ro-store", tmp);
+	pu_pathf(extra, sizeof(extra), "replay=%s", st);
 	setup(mkdir(st, 0700));
 	fflush(stdout);
 	if (geteuid() != 0) {
@@ -1070,15 +884,17 @@ test_store_errors(void)
 		    "a read-only (0500) store fails closed");
 		setup(chmod(st, 0700));
 	} else if ((pid = fork()) == 0) {
-		child_private_ns();
-		if (mount(st, st, NULL, MS_BIND, NULL) != 0 ||
-		    mount(NULL, st, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
+		pu_child_private_ns();
+		if (mount(st, st, "none", MS_BIND, NULL) != 0 ||
+		    mount("none", st, "none", MS_REMOUNT | MS_BIND | MS_RDONLY,
 		    NULL) != 0)
-			_exit(CHILD_SKIP);
-		_exit(auth(line_nostore(extra), USER, t));
+			_exit(PU_CHILD_SKIP);
+		code = auth(line_nostore(extra), USER, t);
+		free(t);        /* the child's copy: no leak for valgrind */
+		_exit(code);
 	} else {
-		code = wait_child(pid);
-		if (code == CHILD_SKIP)
+		code = pu_wait_child(pid);
+		if (code == PU_CHILD_SKIP)
 			tap_skip("no mount namespace", "read-only store");
 		else
 			is_pam(code, PAM_AUTHINFO_UNAVAIL,
@@ -1093,17 +909,7 @@ test_store_errors(void)
 
 /* ---- log lines: captured on our own /dev/log in a private namespace ---- */
 
-#define LOG_LINES_MAX 32
-
-struct caught {
-	char *line[LOG_LINES_MAX];
-	int n;
-};
-
-static int log_sock = -1;
 static int report_fd = -1;
-static char *log_all;          /* every captured line, for the leak check */
-static size_t log_all_len;
 
 /* In the log child: record one check for the parent to print. */
 static void report(int cond, const char *fmt, ...)
@@ -1122,122 +928,30 @@ report(int cond, const char *fmt, ...)
 	buf[strcspn(buf, "\n")] = '\0';
 	strcat(buf, "\n");
 	if (write(report_fd, buf, strlen(buf)) < 0)
-		_exit(CHILD_SKIP);
-}
-
-/*
- * Replace /dev, in this (private) mount namespace only, by a tmpfs holding
- * the few device nodes a process needs and our own /dev/log socket.
- */
-static int
-log_capture_setup(void)
-{
-	static const char *const nodes[] = { "null", "zero", "full", "random",
-	    "urandom", "tty" };
-	struct sockaddr_un sun;
-	char olddev[600], src[700], dst[64];
-	struct stat st;
-	size_t i;
-	int fd;
-
-	pathf(olddev, sizeof(olddev), "%s/olddev", tmp);
-	if (mkdir(olddev, 0700) != 0 ||
-	    mount("/dev", olddev, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-	    mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
-	    "mode=0755,size=64k") != 0)
-		return -1;
-	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
-		pathf(src, sizeof(src), "%s/%s", olddev, nodes[i]);
-		pathf(dst, sizeof(dst), "/dev/%s", nodes[i]);
-		if (stat(src, &st) != 0)
-			continue;
-		if ((fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
-			return -1;
-		close(fd);
-		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
-			return -1;
-	}
-	if ((log_sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "/dev/log");
-	if (bind(log_sock, (struct sockaddr *)&sun, sizeof(sun)) != 0)
-		return -1;
-	return 0;
-}
-
-static void
-caught_clear(struct caught *c)
-{
-	int i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->line[i]);
-	memset(c, 0, sizeof(*c));
-}
-
-/* Collect what the module logged (syslog has sent it by now). */
-static void
-collect(struct caught *c)
-{
-	char buf[8192], *tmpbuf;
-	ssize_t n;
-
-	caught_clear(c);
-	while ((n = recv(log_sock, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
-		buf[n] = '\0';
-		if ((tmpbuf = realloc(log_all, log_all_len + (size_t)n + 2)) ==
-		    NULL)
-			_exit(CHILD_SKIP);
-		log_all = tmpbuf;
-		memcpy(log_all + log_all_len, buf, (size_t)n);
-		log_all_len += (size_t)n;
-		log_all[log_all_len++] = '\n';
-		log_all[log_all_len] = '\0';
-		if (c->n < LOG_LINES_MAX && strstr(buf, "pam_jwtsafe(") != NULL)
-			c->line[c->n++] = strdup(buf);
-	}
-}
-
-/* The one decision line among the captured ones, or NULL if not exactly
- * one. */
-static const char *
-decision(const struct caught *c, int *count)
-{
-	const char *found = NULL;
-	int i;
-
-	*count = 0;
-	for (i = 0; i < c->n; i++) {
-		if (strstr(c->line[i], " result=") != NULL) {
-			found = c->line[i];
-			(*count)++;
-		}
-	}
-	return *count == 1 ? found : NULL;
+		_exit(PU_CHILD_SKIP);
 }
 
 /* Authenticate and check the decision line: exactly one, with the given
  * syslog priority and every wanted substring. */
 static void
 expect_log(const char *what, const char *args, const char *user,
-    const char *answer, enum conv_mode mode, int pri, const char *const *want)
+    const char *answer, enum pu_conv_mode mode, int pri,
+    const char *const *want)
 {
-	struct conv_state cs = { answer, mode, 0, 0, "" };
-	struct caught c = { { NULL }, 0 };
+	struct pu_conv cs = { answer, mode, 0, 0, "" };
+	struct pu_caught c = { { NULL }, 0 };
 	const char *l;
 	char prefix[16];
 	int count, i;
 
 	write_service(args, 0);
 	(void)run(user, &cs, NULL);
-	collect(&c);
-	l = decision(&c, &count);
+	pu_collect(&c);
+	l = pu_decision(&c, &count);
 	report(count == 1, "log: %s: exactly one decision line (%d)", what,
 	    count);
 	if (l == NULL) {
-		caught_clear(&c);
+		pu_caught_clear(&c);
 		return;
 	}
 	snprintf(prefix, sizeof(prefix), "<%d>", 80 + pri);   /* LOG_AUTHPRIV */
@@ -1246,7 +960,7 @@ expect_log(const char *what, const char *args, const char *user,
 	for (i = 0; want[i] != NULL; i++)
 		report(strstr(l, want[i]) != NULL, "log: %s: has %s", what,
 		    want[i]);
-	caught_clear(&c);
+	pu_caught_clear(&c);
 }
 
 static void
@@ -1259,18 +973,19 @@ b64(const unsigned char *p, size_t n, char *out, size_t outlen)
 static void
 log_child(void)
 {
-	struct caught c = { { NULL }, 0 };
-	struct conv_state cs = { NULL, CONV_ANSWER, 0, 0, "" };
+	struct pu_caught c = { { NULL }, 0 };
+	struct pu_conv cs = { NULL, PU_CONV_ANSWER, 0, 0, "" };
 	struct spec s;
 	char *t, *t2, *hi, *tokens[16], fp[32], want1[128], want2[128];
 	char path[700], args[2048], keyb64[1024];
-	char fake[40];
+	char fake[40], olddev[600];
 	int ntok = 0, i, count, debug_lines;
 	const char *l;
 	static const char junk[] = "\b\n\r\177INCORRECT";
 
-	if (log_capture_setup() != 0)
-		_exit(CHILD_SKIP);
+	pu_pathf(olddev, sizeof(olddev), "%s/olddev", tmp);
+	if (pu_log_capture_setup(olddev) != 0)
+		_exit(PU_CHILD_SKIP);
 
 	/* accepted: every field */
 	t = tokens[ntok++] = mint_default();
@@ -1284,13 +999,13 @@ log_child(void)
 		    "kid=\"ed-1\" ", "jti=\"t-", want1, "high_s=0 ",
 		    "detail=\"\"", NULL };
 
-		expect_log("accepted", line(NULL), USER, t, CONV_ANSWER, 6, w);
+		expect_log("accepted", line(NULL), USER, t, PU_CONV_ANSWER, 6, w);
 	}
 	{
 		const char *w[] = { "result=refused reason=replay pam=auth_err ",
 		    want1, "sub=\"" USER "\" ", NULL };
 
-		expect_log("replay", line(NULL), USER, t, CONV_ANSWER, 5, w);
+		expect_log("replay", line(NULL), USER, t, PU_CONV_ANSWER, 5, w);
 	}
 	spec_init(&s);
 	s.iat = now - 400;
@@ -1301,7 +1016,7 @@ log_child(void)
 		    "sub=- kid=- jti=- ", NULL };
 
 		expect_log("expired (claims of an unverified token are not "
-		    "logged)", line(NULL), USER, t, CONV_ANSWER, 5, w);
+		    "logged)", line(NULL), USER, t, PU_CONV_ANSWER, 5, w);
 	}
 	spec_init(&s);
 	s.aud = "ssh:other.example";
@@ -1309,7 +1024,7 @@ log_child(void)
 	{
 		const char *w[] = { "reason=audience pam=auth_err", NULL };
 
-		expect_log("wrong audience", line(NULL), USER, t, CONV_ANSWER,
+		expect_log("wrong audience", line(NULL), USER, t, PU_CONV_ANSWER,
 		    5, w);
 	}
 	t = tokens[ntok++] = mint_default();
@@ -1318,41 +1033,41 @@ log_child(void)
 		    "user=\"" OTHER "\"", "sub=\"" USER "\"", NULL };
 
 		expect_log("subject not the user", line(NULL), OTHER, t,
-		    CONV_ANSWER, 5, w);
+		    PU_CONV_ANSWER, 5, w);
 	}
 	{
 		const char *w[] = { "reason=config pam=service_err",
 		    "isuer", NULL };
 
 		expect_log("unknown option", line("isuer=x"), USER, t,
-		    CONV_ANSWER, 3, w);
+		    PU_CONV_ANSWER, 3, w);
 	}
-	pathf(path, sizeof(path), "%s/keys/missing.pub", tmp);
-	pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
+	pu_pathf(path, sizeof(path), "%s/keys/missing.pub", tmp);
+	pu_pathf(args, sizeof(args), "alg=EdDSA keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s", path, store);
 	{
 		const char *w[] = { "result=refused reason=system "
 		    "pam=authinfo_unavail", "fp=- ", NULL };
 
-		expect_log("missing key file", args, USER, t, CONV_ANSWER, 3, w);
+		expect_log("missing key file", args, USER, t, PU_CONV_ANSWER, 3, w);
 	}
 	setup(chmod(ed_path, 0666));
 	{
 		const char *w[] = { "reason=unsafe-file pam=authinfo_unavail",
 		    "ed.pub", NULL };
 
-		expect_log("unsafe key file", line(NULL), USER, t, CONV_ANSWER,
+		expect_log("unsafe key file", line(NULL), USER, t, PU_CONV_ANSWER,
 		    3, w);
 	}
 	setup(chmod(ed_path, 0644));
-	pathf(path, sizeof(path), "%s/file-store", tmp);
-	pathf(args, sizeof(args), "replay=%s", path);
+	pu_pathf(path, sizeof(path), "%s/file-store", tmp);
+	pu_pathf(args, sizeof(args), "replay=%s", path);
 	{
 		const char *w[] = { "reason=replay-store pam=authinfo_unavail",
 		    NULL };
 
 		expect_log("unusable replay store", line_nostore(args), USER, t,
-		    CONV_ANSWER, 3, w);
+		    PU_CONV_ANSWER, 3, w);
 	}
 	for (i = 0; i < 26; i++)
 		fake[i] = junk[i % 13];
@@ -1362,14 +1077,14 @@ log_child(void)
 		    "PermitRootLogin", NULL };
 
 		expect_log("sshd fake password", line(NULL), USER, fake,
-		    CONV_ANSWER, 5, w);
+		    PU_CONV_ANSWER, 5, w);
 	}
 	{
 		const char *w[] = { "reason=no-token pam=auth_err", "fp=- ",
 		    NULL };
 
 		expect_log("failed conversation", line(NULL), USER, NULL,
-		    CONV_FAIL, 5, w);
+		    PU_CONV_FAIL, 5, w);
 	}
 	{
 		char *big = malloc(JWTSAFE_TOKEN_MAX + 2);
@@ -1377,11 +1092,11 @@ log_child(void)
 		    "fp=- ", NULL };
 
 		if (big == NULL)
-			_exit(CHILD_SKIP);
+			_exit(PU_CHILD_SKIP);
 		memset(big, 'A', JWTSAFE_TOKEN_MAX + 1);
 		big[JWTSAFE_TOKEN_MAX + 1] = '\0';
 		expect_log("token over 8 KiB", line(NULL), USER, big,
-		    CONV_ANSWER, 5, w);
+		    PU_CONV_ANSWER, 5, w);
 		free(big);
 	}
 	{
@@ -1389,18 +1104,18 @@ log_child(void)
 		    "user=\"-" USER "\"", NULL };
 
 		expect_log("unsafe user name", line(NULL), "-" USER, t,
-		    CONV_ANSWER, 5, w);
+		    PU_CONV_ANSWER, 5, w);
 	}
 	{
 		const char *w[] = { "user=\"a\\x1b[1mb\"", NULL };
 
 		expect_log("control bytes in the user name are escaped",
-		    line(NULL), "a\x1b[1mb", t, CONV_ANSWER, 5, w);
+		    line(NULL), "a\x1b[1mb", t, PU_CONV_ANSWER, 5, w);
 	}
 
 	/* escaping of values from a verified token */
-	pathf(path, sizeof(path), "%s/log.map", tmp);
-	write_file(path, "j\xc3\xb6rg \"q\" \\x: " USER "\n", 0644);
+	pu_pathf(path, sizeof(path), "%s/log.map", tmp);
+	pu_write_file(path, "j\xc3\xb6rg \"q\" \\x: " USER "\n", 0644);
 	spec_init(&s);
 	s.sub = "j\xc3\xb6rg \\\"q\\\" \\\\x";   /* JSON escapes */
 	t = tokens[ntok++] = mint(&s);
@@ -1409,7 +1124,7 @@ log_child(void)
 		    "sub=\"j\\xc3\\xb6rg \\\"q\\\" \\\\x\" ", NULL };
 
 		expect_log("non-ASCII, quote and backslash escaped", line("map=%s",
-		    path), USER, t, CONV_ANSWER, 6, w);
+		    path), USER, t, PU_CONV_ANSWER, 6, w);
 	}
 
 	/* high-S accepted with allow_high_s is marked */
@@ -1418,13 +1133,13 @@ log_child(void)
 	t2 = mint(&s);
 	hi = tokens[ntok++] = make_high_s(t2);
 	free(t2);
-	pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
+	pu_pathf(args, sizeof(args), "alg=ES256 keys=%s issuer=" ISS
 	    " audience=" AUD " replay=%s allow_high_s", es_path, store);
 	{
 		const char *w[] = { "result=accepted", "high_s=1 ",
 		    "high-S", NULL };
 
-		expect_log("high-S acceptance", args, USER, hi, CONV_ANSWER, 6,
+		expect_log("high-S acceptance", args, USER, hi, PU_CONV_ANSWER, 6,
 		    w);
 	}
 
@@ -1433,8 +1148,8 @@ log_child(void)
 	cs.answer = t;
 	write_service(line("debug"), 0);
 	(void)run(USER, &cs, NULL);
-	collect(&c);
-	l = decision(&c, &count);
+	pu_collect(&c);
+	l = pu_decision(&c, &count);
 	report(count == 1 && l != NULL && strstr(l, "result=accepted") != NULL,
 	    "log: debug: one decision line, accepted");
 	for (i = 0, debug_lines = 0; i < c.n; i++) {
@@ -1443,7 +1158,7 @@ log_child(void)
 	}
 	report(debug_lines >= 1 && debug_lines == c.n - 1,
 	    "log: debug: the other %d line(s) are LOG_DEBUG", c.n - 1);
-	caught_clear(&c);
+	pu_caught_clear(&c);
 
 	/* nothing secret in any line */
 	for (i = 0; i < ntok; i++) {
@@ -1451,29 +1166,30 @@ log_child(void)
 		const char *dot2 = strrchr(tokens[i], '.');
 		size_t plen;
 
-		report(strstr(log_all, tokens[i]) == NULL,
+		report(strstr(pu_log_all(), tokens[i]) == NULL,
 		    "log: token #%d never logged", i);
-		report(dot2 != NULL && strstr(log_all, dot2 + 1) == NULL,
+		report(dot2 != NULL && strstr(pu_log_all(), dot2 + 1) == NULL,
 		    "log: signature of token #%d never logged", i);
 		if (dot1 != NULL && dot2 != NULL && dot2 > dot1) {
 			plen = (size_t)(dot2 - dot1 - 1);
 			snprintf(want2, sizeof(want2), "%.*s",
 			    (int)(plen < 40 ? plen : 40), dot1 + 1);
-			report(strstr(log_all, want2) == NULL,
+			report(strstr(pu_log_all(), want2) == NULL,
 			    "log: payload of token #%d never logged", i);
 		}
 	}
 	b64(ed->material, ed->material_len, keyb64, sizeof(keyb64));
-	report(keyb64[0] != '\0' && strstr(log_all, keyb64) == NULL,
+	report(keyb64[0] != '\0' && strstr(pu_log_all(), keyb64) == NULL,
 	    "log: EdDSA secret key never logged");
 	b64(ed->pub, 32, keyb64, sizeof(keyb64));
-	report(keyb64[0] != '\0' && strstr(log_all, keyb64) == NULL,
+	report(keyb64[0] != '\0' && strstr(pu_log_all(), keyb64) == NULL,
 	    "log: EdDSA public key never logged");
 	b64(hs->material, hs->material_len, keyb64, sizeof(keyb64));
-	report(keyb64[0] != '\0' && strstr(log_all, keyb64) == NULL,
+	report(keyb64[0] != '\0' && strstr(pu_log_all(), keyb64) == NULL,
 	    "log: HMAC key never logged");
-	report(strchr(log_all, '\x1b') == NULL && strchr(log_all, '\b') == NULL
-	    && strchr(log_all, '\177') == NULL,
+	report(strchr(pu_log_all(), '\x1b') == NULL &&
+	    strchr(pu_log_all(), '\b') == NULL &&
+	    strchr(pu_log_all(), '\177') == NULL,
 	    "log: no raw control bytes from user input");
 	for (i = 0; i < ntok; i++)
 		free(tokens[i]);
@@ -1490,25 +1206,25 @@ test_logs(void)
 	int p[2], code, n = 0;
 
 	if (pipe(p) != 0)
-		die("pipe");
+		pu_die("pipe");
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
 		close(p[0]);
 		report_fd = p[1];
-		child_private_ns();
+		pu_child_private_ns();
 		log_child();
 	}
 	close(p[1]);
 	if ((f = fdopen(p[0], "r")) == NULL)
-		die("fdopen");
+		pu_die("fdopen");
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		buf[strcspn(buf, "\n")] = '\0';
 		ok(buf[0] == '1', "%s", buf + 2);
 		n++;
 	}
 	fclose(f);
-	code = wait_child(pid);
-	if (code == CHILD_SKIP && n == 0)
+	code = pu_wait_child(pid);
+	if (code == PU_CHILD_SKIP && n == 0)
 		tap_skip("needs root for a private /dev/log", "log lines");
 	else
 		is_int(code, 0, "log child finished");
@@ -1522,12 +1238,12 @@ race(const char *const *tokens)
 	char c;
 
 	if (pipe(go) != 0)
-		die("pipe");
+		pu_die("pipe");
 	write_service(line(NULL), 0);
 	fflush(stdout);
 	for (i = 0; i < NPROC; i++) {
 		if ((pids[i] = fork()) == 0) {
-			struct conv_state cs = { tokens[i], CONV_ANSWER, 0, 0,
+			struct pu_conv cs = { tokens[i], PU_CONV_ANSWER, 0, 0,
 			    "" };
 
 			close(go[1]);
@@ -1539,7 +1255,7 @@ race(const char *const *tokens)
 	close(go[0]);
 	close(go[1]);
 	for (i = 0; i < NPROC; i++) {
-		if (wait_child(pids[i]) == 0)
+		if (pu_wait_child(pids[i]) == 0)
 			wins++;
 	}
 	return wins;
@@ -1570,13 +1286,13 @@ test_concurrency(void)
 static void
 test_setcred_and_symbols(void)
 {
-	struct conv_state cs = { NULL, CONV_ANSWER, 0, 0, "" };
-	struct pam_conv conv = { conv_fn, &cs };
+	struct pu_conv cs = { NULL, PU_CONV_ANSWER, 0, 0, "" };
+	struct pam_conv conv = { pu_conv_fn, &cs };
 	pam_handle_t *pamh = NULL;
 	void *h;
 
 	write_service(line(NULL), 0);
-	if (pam_start_confdir(SERVICE, USER, &conv, confdir, &pamh) ==
+	if (pam_start_confdir(SERVICE, USER, &conv, pu_confdir, &pamh) ==
 	    PAM_SUCCESS) {
 		is_pam(pam_setcred(pamh, PAM_ESTABLISH_CRED), PAM_SUCCESS,
 		    "pam_setcred returns PAM_SUCCESS");
@@ -1585,7 +1301,7 @@ test_setcred_and_symbols(void)
 		ok(0, "pam_start_confdir for pam_setcred");
 	}
 
-	h = dlopen(module, RTLD_NOW | RTLD_LOCAL);
+	h = dlopen(pu_module, RTLD_NOW | RTLD_LOCAL);
 	ok(h != NULL, "module loads with dlopen (%s)", h ? "ok" : dlerror());
 	if (h == NULL)
 		return;
@@ -1608,55 +1324,47 @@ make_keys(void)
 	struct jwtsafe_error err = { 0 };
 	char dir[600];
 
-	pathf(dir, sizeof(dir), "%s/keys", tmp);
+	pu_pathf(dir, sizeof(dir), "%s/keys", tmp);
 	if (mkdir(dir, 0755) != 0)
-		die(dir);
+		pu_die(dir);
 	ed = tu_keygen(JWTSAFE_ALG_EDDSA, "ed-1");
 	ed2 = tu_keygen(JWTSAFE_ALG_EDDSA, "ed-1");
 	hs = tu_keygen(JWTSAFE_ALG_HS256, "hs-1");
 	es = tu_keygen(JWTSAFE_ALG_ES256, "es-1");
 
-	pathf(ed_path, sizeof(ed_path), "%s/ed.pub", dir);
+	pu_pathf(ed_path, sizeof(ed_path), "%s/ed.pub", dir);
 	pub = tu_pub(ed);
-	write_keyfile(ed_path, pub, 0644);
+	pu_write_keyfile(ed_path, pub, 0644);
 	jwtsafe_key_free(pub);
-	pathf(ed2_path, sizeof(ed2_path), "%s/ed2.pub", dir);
+	pu_pathf(ed2_path, sizeof(ed2_path), "%s/ed2.pub", dir);
 	pub = tu_pub(ed2);
-	write_keyfile(ed2_path, pub, 0644);
+	pu_write_keyfile(ed2_path, pub, 0644);
 	jwtsafe_key_free(pub);
-	pathf(es_path, sizeof(es_path), "%s/es.pub", dir);
+	pu_pathf(es_path, sizeof(es_path), "%s/es.pub", dir);
 	pub = tu_pub(es);
-	write_keyfile(es_path, pub, 0644);
+	pu_write_keyfile(es_path, pub, 0644);
 	jwtsafe_key_free(pub);
-	pathf(hs_path, sizeof(hs_path), "%s/hs.key", dir);
-	write_keyfile(hs_path, hs, 0600);
+	pu_pathf(hs_path, sizeof(hs_path), "%s/hs.key", dir);
+	pu_write_keyfile(hs_path, hs, 0600);
 	(void)err;
 }
 
 int
 main(void)
 {
-	struct stat st;
-
-	module = getenv("JWTSAFE_TEST_MODULE");
-	if (module == NULL || *module == '\0')
-		module = JWTSAFE_TEST_MODULE;
-	settok = getenv("JWTSAFE_TEST_SETTOK");
-	if (settok == NULL || *settok == '\0')
-		settok = JWTSAFE_TEST_SETTOK;
-	if (stat(module, &st) != 0 || stat(settok, &st) != 0) {
-		printf("Bail out! module not built: %s\n", module);
+	if (pu_init() != 0) {
+		printf("Bail out! module not built: %s\n", pu_module);
 		return 99;
 	}
 	if (jwtsafe_init() != 0)
-		die("jwtsafe_init");
+		pu_die("jwtsafe_init");
 	now = (int64_t)time(NULL);
 
-	pathf(tmp, sizeof(tmp), "%s", tu_tmpdir());
-	pathf(confdir, sizeof(confdir), "%s/pam.d", tmp);
-	pathf(store, sizeof(store), "%s/replay", tmp);
-	if (mkdir(confdir, 0755) != 0)
-		die(confdir);
+	pu_pathf(tmp, sizeof(tmp), "%s", tu_tmpdir());
+	pu_pathf(pu_confdir, sizeof(pu_confdir), "%s/pam.d", tmp);
+	pu_pathf(store, sizeof(store), "%s/replay", tmp);
+	if (mkdir(pu_confdir, 0755) != 0)
+		pu_die(pu_confdir);
 	make_keys();
 
 	test_basics();
