@@ -35,9 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,30 +43,24 @@
 #include <security/pam_appl.h>
 
 #include "keyfile.h"
+#include "pamutil.h"
 #include "replay.h"
 #include "sign.h"
 #include "tap.h"
 #include "testutil.h"
 #include "util.h"
 
-#ifndef JWTSAFE_TEST_MODULE
-#define JWTSAFE_TEST_MODULE "pam_jwtsafe/.libs/pam_jwtsafe.so"
-#endif
-
 #define ISS        "https://issuer.example"
 #define AUD        "ssh:host1.example"
 #define SERVICE    "jwtsafe-faults"
 #define USER       "nobody"
 #define OTHER_UID  65534
-#define CHILD_SKIP 200
 #define CHILD_TIMEOUT 60            /* seconds; generous for valgrind */
 #define BIG_FILE   (10 * 1024 * 1024)
 #define LOG_MAX    4096
 #define KEPT_MAX   256
 
-static const char *module;
 static char tmp[256];
-static char confdir[512];
 static char keydir[512];
 static char fault_key[600];    /* the key file the key faults break */
 static char hs_path[600];      /* an HS256 secret key file, 0600 */
@@ -77,35 +69,11 @@ static struct jwtsafe_key *ed, *hs, *es;
 static int64_t now;
 static unsigned jti_counter;
 static int is_root;
-static int log_sock = -1;      /* our /dev/log, or -1: no log checks */
+static int have_log;           /* our /dev/log is in place: log checks */
 static char *kept[KEPT_MAX];   /* parent allocations, freed at the end */
 static int nkept;
 
 /* ---- helpers: process and files ---------------------------------------- */
-
-static void
-die(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(99);
-}
-
-static void pathf(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len) {
-		printf("Bail out! path too long: %s\n", buf);
-		exit(99);
-	}
-}
 
 /* Keep p reachable (from a global) until the end of the program. */
 static char *
@@ -134,24 +102,13 @@ clear_path(const char *path)
 		(void)rmdir(path);
 }
 
-static void
-write_bytes(const char *path, const char *data, size_t len, mode_t mode)
-{
-	int fd;
-
-	clear_path(path);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) < 0)
-		die(path);
-	if (write(fd, data, len) != (ssize_t)len || fchmod(fd, mode) != 0)
-		die(path);
-	close(fd);
-}
-
+/* pu_write_file, over whatever the last fault left at path (a directory
+ * included). */
 static void
 write_file(const char *path, const char *text, mode_t mode)
 {
-	write_bytes(path, text, strlen(text), mode);
+	clear_path(path);
+	pu_write_file(path, text, mode);
 }
 
 /* text, then "# ..." comment lines up to total bytes in all: the same
@@ -166,9 +123,9 @@ write_padded(const char *path, const char *text, size_t total, mode_t mode)
 	clear_path(path);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) < 0)
-		die(path);
+		pu_die(path);
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		die(path);
+		pu_die(path);
 	memset(chunk, 'x', sizeof(chunk));
 	chunk[0] = '#';
 	chunk[1] = ' ';
@@ -178,10 +135,10 @@ write_padded(const char *path, const char *text, size_t total, mode_t mode)
 		if (n < sizeof(chunk))
 			chunk[n - 1] = '\n';
 		if (write(fd, chunk, n) != (ssize_t)n)
-			die(path);
+			pu_die(path);
 	}
 	if (fchmod(fd, mode) != 0)
-		die(path);
+		pu_die(path);
 	close(fd);
 }
 
@@ -200,7 +157,7 @@ keyfile_text(const struct jwtsafe_key *key)
 		exit(99);
 	}
 	if (asprintf(&text, "# test key\n%s\n", line) < 0)
-		die("asprintf");
+		pu_die("asprintf");
 	jwtsafe_freezero_str(line);
 	jwtsafe_key_free(pub);
 	return text;
@@ -277,150 +234,45 @@ line_keys_store(const char *keys, const char *st)
 	    " replay=%s", keys, st);
 }
 
-static void
-write_service(const char *args)
-{
-	char path[600], *text;
-
-	pathf(path, sizeof(path), "%s/%s", confdir, SERVICE);
-	if (asprintf(&text, "auth required %s %s\n", module, args) < 0)
-		die("asprintf");
-	write_file(path, text, 0644);
-	free(text);
-}
-
-/* ---- the conversation ---------------------------------------------------- */
-
-enum conv_mode {
-	CONV_ANSWER,        /* the token */
-	CONV_NULL_ARRAY,    /* PAM_SUCCESS and no response array */
-	CONV_NULL_RESP,     /* PAM_SUCCESS, an array whose resp is NULL */
-};
-
-struct conv_state {
-	const char *answer;
-	enum conv_mode mode;
-	int calls;
-};
-
-static int
-conv_fn(int n, const struct pam_message **msg, struct pam_response **resp,
-    void *appdata)
-{
-	struct conv_state *cs = appdata;
-	struct pam_response *r;
-	int i;
-
-	*resp = NULL;
-	cs->calls++;
-	if (cs->mode == CONV_NULL_ARRAY)
-		return PAM_SUCCESS;
-	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n && cs->mode == CONV_ANSWER; i++) {
-		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF &&
-		    msg[i]->msg_style != PAM_PROMPT_ECHO_ON)
-			continue;
-		if ((r[i].resp = strdup(cs->answer)) == NULL) {
-			while (i-- > 0)
-				free(r[i].resp);
-			free(r);
-			return PAM_BUF_ERR;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
 
 /* ---- log capture (root only) ---------------------------------------------- */
 
 /*
- * Put our own /dev in place, in a private mount namespace of this whole
- * process: a tmpfs holding binds of the few device nodes a process needs
- * and a datagram socket at /dev/log. It is built at TMP/dev and moved onto
- * /dev, so no mount stays under TMP (which is removed at the end).
- * Returns 0, or -1 (no log checks).
+ * Our own /dev/log (pu_log_capture_setup), in a private mount namespace of
+ * this whole process. Returns 0, or -1 (no log checks).
  */
 static int
 log_capture_setup(void)
 {
-	static const char *const nodes[] = { "null", "zero", "full", "random",
-	    "urandom", "tty" };
-	struct sockaddr_un sun;
-	char newdev[600], src[64], dst[700], sockpath[700];
-	struct stat st;
-	size_t i;
-	int fd, s = -1, mounted = 0, r = -1;
+	char scratch[600];
 
 	if (unshare(CLONE_NEWNS) != 0 ||
 	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return -1;
-	pathf(newdev, sizeof(newdev), "%s/dev", tmp);
-	if (mkdir(newdev, 0755) != 0 ||
-	    mount("tmpfs", newdev, "tmpfs", MS_NOSUID | MS_NOEXEC,
-	    "mode=0755,size=64k") != 0)
-		goto out;
-	mounted = 1;
-	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
-		pathf(src, sizeof(src), "/dev/%s", nodes[i]);
-		pathf(dst, sizeof(dst), "%s/%s", newdev, nodes[i]);
-		if (stat(src, &st) != 0)
-			continue;
-		if ((fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
-			goto out;
-		close(fd);
-		if (mount(src, dst, "none", MS_BIND, NULL) != 0)
-			goto out;
-	}
-	pathf(sockpath, sizeof(sockpath), "%s/log", newdev);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(sockpath) >= sizeof(sun.sun_path))
-		goto out;
-	memcpy(sun.sun_path, sockpath, strlen(sockpath) + 1);
-	if ((s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(s, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(sockpath, 0666) != 0 ||
-	    mount(newdev, "/dev", "none", MS_MOVE, NULL) != 0)
-		goto out;
-	mounted = 0;            /* it is /dev now, no longer under TMP */
-	log_sock = s;
-	s = -1;
-	r = 0;
- out:
-	if (s >= 0)
-		close(s);
-	/* Never leave device binds under TMP for tu_rmtree to walk into. */
-	if (mounted)
-		(void)umount2(newdev, MNT_DETACH);
-	return r;
+	pu_pathf(scratch, sizeof(scratch), "%s/olddev", tmp);
+	return pu_log_capture_setup(scratch);
 }
 
 /*
- * Read every line logged since the last call; copy the decision line
+ * Read every line logged since the last call; copy the first decision line
  * (" result=") of pam_jwtsafe into out. Returns the number of decision
  * lines seen.
  */
 static int
 log_drain(char *out, size_t outlen)
 {
-	char buf[LOG_MAX];
-	ssize_t n;
-	size_t l;
-	int count = 0;
+	struct pu_caught c = { { NULL }, 0 };
+	int i, count = 0;
 
 	out[0] = '\0';
-	while ((n = recv(log_sock, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
-		buf[n] = '\0';
-		if (strstr(buf, "pam_jwtsafe(") == NULL ||
-		    strstr(buf, " result=") == NULL)
+	pu_collect(&c);
+	for (i = 0; i < c.n; i++) {
+		if (strstr(c.line[i], " result=") == NULL)
 			continue;
-		if (count++ == 0 && outlen > 0) {
-			l = strnlen(buf, outlen - 1);
-			memcpy(out, buf, l);
-			out[l] = '\0';
-		}
+		if (count++ == 0 && outlen > 0)
+			snprintf(out, outlen, "%s", c.line[i]);
 	}
+	pu_caught_clear(&c);
 	return count;
 }
 
@@ -431,8 +283,9 @@ typedef int (*child_setup_fn)(const void *arg);
 
 struct attempt {
 	const char *args;          /* module arguments */
-	const char *token;         /* the conversation's answer */
-	enum conv_mode mode;
+	const char *token;         /* the conversation's answer (NULL: a
+	                            * response array whose resp is NULL) */
+	enum pu_conv_mode mode;    /* PU_CONV_ANSWER or PU_CONV_NULL */
 	child_setup_fn setup;      /* NULL: none */
 	const void *setup_arg;
 };
@@ -457,24 +310,13 @@ static void child_run(const struct attempt *a, int wfd)
 static void
 child_run(const struct attempt *a, int wfd)
 {
-	struct conv_state cs = { a->token, a->mode, 0 };
-	struct pam_conv conv = { conv_fn, &cs };
+	struct pu_conv cs = { a->token, a->mode, 0, 0, "" };
 	struct child_report rep;
-	pam_handle_t *pamh = NULL;
-	int rc;
 
 	alarm(CHILD_TIMEOUT);
 	if (a->setup != NULL && a->setup(a->setup_arg) != 0)
-		_exit(CHILD_SKIP);
-	if ((rc = pam_start_confdir(SERVICE, USER, &conv, confdir, &pamh)) !=
-	    PAM_SUCCESS) {
-		rc += 1000;
-	} else {
-		(void)pam_set_item(pamh, PAM_RHOST, "192.0.2.9");
-		rc = pam_authenticate(pamh, 0);
-		pam_end(pamh, rc);
-	}
-	rep.rc = rc;
+		_exit(PU_CHILD_SKIP);
+	rep.rc = pu_run(SERVICE, USER, &cs, NULL);
 	rep.calls = cs.calls;
 	if (write(wfd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
 		_exit(3);
@@ -491,14 +333,14 @@ attempt_run(const struct attempt *a, struct outcome *o)
 
 	memset(o, 0, sizeof(*o));
 	o->rc = -1;
-	write_service(a->args);
-	if (log_sock >= 0)
+	pu_write_service(SERVICE, a->args, 0);
+	if (have_log)
 		(void)log_drain(o->line, sizeof(o->line));   /* stale lines */
 	if (pipe(p) != 0)
-		die("pipe");
+		pu_die("pipe");
 	fflush(stdout);
 	if ((pid = fork()) < 0)
-		die("fork");
+		pu_die("fork");
 	if (pid == 0) {
 		close(p[0]);
 		child_run(a, p[1]);
@@ -510,9 +352,9 @@ attempt_run(const struct attempt *a, struct outcome *o)
 	close(p[0]);
 	while (waitpid(pid, &o->status, 0) < 0) {
 		if (errno != EINTR)
-			die("waitpid");
+			pu_die("waitpid");
 	}
-	if (WIFEXITED(o->status) && WEXITSTATUS(o->status) == CHILD_SKIP) {
+	if (WIFEXITED(o->status) && WEXITSTATUS(o->status) == PU_CHILD_SKIP) {
 		o->skipped = 1;
 		return;
 	}
@@ -521,22 +363,14 @@ attempt_run(const struct attempt *a, struct outcome *o)
 		o->rc = rep.rc;
 		o->calls = rep.calls;
 	}
-	if (log_sock >= 0)
+	if (have_log)
 		o->ndecisions = log_drain(o->line, sizeof(o->line));
 }
 
 static const char *
 pam_name(int rc)
 {
-	switch (rc) {
-	case PAM_SUCCESS:          return "PAM_SUCCESS";
-	case PAM_AUTH_ERR:         return "PAM_AUTH_ERR";
-	case PAM_USER_UNKNOWN:     return "PAM_USER_UNKNOWN";
-	case PAM_SERVICE_ERR:      return "PAM_SERVICE_ERR";
-	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	case -1:                   return "no report from the child";
-	default:                   return "other";
-	}
+	return rc == -1 ? "no report from the child" : pu_pam_name(rc);
 }
 
 static void
@@ -576,7 +410,7 @@ expect_refused(const char *name, const struct attempt *a, int want,
 		tap_diag("  got %s", pam_name(o.rc));
 	if (!ok(o.survived, "%s: the process survived", name))
 		diag_status(name, o.status);
-	if (log_sock < 0) {
+	if (!have_log) {
 		tap_skip("needs root for a private /dev/log",
 		    "%s: log line names the cause", name);
 		return;
@@ -614,24 +448,14 @@ expect_accepted(const char *name, const struct attempt *a)
 
 /* ---- child setups --------------------------------------------------------- */
 
-/* A private mount namespace for this child only. */
-static int
-child_private_ns(void)
-{
-	if (unshare(CLONE_NEWNS) != 0 ||
-	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
-		return -1;
-	return 0;
-}
-
 /* arg: a directory, bind-mounted read-only onto itself. */
 static int
 setup_readonly(const void *arg)
 {
 	const char *dir = arg;
 
-	if (child_private_ns() != 0 ||
-	    mount(dir, dir, "none", MS_BIND, NULL) != 0 ||
+	pu_child_private_ns();          /* or the child skips */
+	if (mount(dir, dir, "none", MS_BIND, NULL) != 0 ||
 	    mount("none", dir, "none", MS_REMOUNT | MS_BIND | MS_RDONLY,
 	    NULL) != 0)
 		return -1;
@@ -652,13 +476,13 @@ setup_tmpfs(const void *arg)
 	ssize_t w;
 	int fd;
 
-	if (child_private_ns() != 0 ||
-	    mount("tmpfs", ts->dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	pu_child_private_ns();          /* or the child skips */
+	if (mount("tmpfs", ts->dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	    "size=64k,mode=0755") != 0)
 		return -1;
 	if (!ts->fill)
 		return 0;
-	pathf(path, sizeof(path), "%s/filler", ts->dir);
+	pu_pathf(path, sizeof(path), "%s/filler", ts->dir);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) < 0)
 		return -1;
@@ -676,7 +500,7 @@ setup_tmpfs(const void *arg)
 static void
 test_key_file(void)
 {
-	struct attempt a = { NULL, NULL, CONV_ANSWER, NULL, NULL };
+	struct attempt a = { NULL, NULL, PU_CONV_ANSWER, NULL, NULL };
 	char *good = keyfile_text(ed), *text, target[600];
 	const char *std = line_keys_store(fault_key, store);
 	size_t cut;
@@ -693,7 +517,7 @@ test_key_file(void)
 	a.token = mint(ed);
 	cut = strlen("# test key\n") + (strlen(good) - strlen("# test key\n")) / 2;
 	if ((text = strndup(good, cut)) == NULL)
-		die("strndup");
+		pu_die("strndup");
 	write_file(fault_key, text, 0644);
 	free(text);
 	expect_refused("key file truncated mid-line", &a, PAM_AUTHINFO_UNAVAIL,
@@ -710,7 +534,7 @@ test_key_file(void)
 	expect_accepted("key file is a directory", &a);
 
 	a.token = mint(ed);
-	pathf(target, sizeof(target), "%s/target.pub", keydir);
+	pu_pathf(target, sizeof(target), "%s/target.pub", keydir);
 	write_file(target, good, 0644);
 	clear_path(fault_key);
 	setup(symlink(target, fault_key));
@@ -743,7 +567,7 @@ test_key_file(void)
 
 	a.token = mint(ed);
 	if ((text = strdup(good)) == NULL)
-		die("strdup");
+		pu_die("strdup");
 	cut = strlen(text) - 3;            /* inside the checksum */
 	text[cut] = text[cut] == 'A' ? 'B' : 'A';
 	write_file(fault_key, text, 0644);
@@ -797,12 +621,12 @@ static void
 test_map_file(void)
 {
 	static const char good[] = "# test map\n" USER ": " USER "\n";
-	struct attempt a = { NULL, NULL, CONV_ANSWER, NULL, NULL };
+	struct attempt a = { NULL, NULL, PU_CONV_ANSWER, NULL, NULL };
 	char path[600], target[600];
 	const char *std;
 
-	pathf(path, sizeof(path), "%s/fault.map", tmp);
-	pathf(target, sizeof(target), "%s/target.map", tmp);
+	pu_pathf(path, sizeof(path), "%s/fault.map", tmp);
+	pu_pathf(target, sizeof(target), "%s/target.map", tmp);
 	std = argsf("%s map=%s", line_keys_store(fault_key, store), path);
 	write_keyfile(fault_key, ed, 0644);
 	a.args = std;
@@ -893,7 +717,7 @@ test_map_file(void)
 static void
 test_store(void)
 {
-	struct attempt a = { NULL, NULL, CONV_ANSWER, NULL, NULL };
+	struct attempt a = { NULL, NULL, PU_CONV_ANSWER, NULL, NULL };
 	struct tmpfs_setup ts;
 	char dir[600], st[700], bucket[700], rec[800], other[700];
 	char name[JWTSAFE_REPLAY_NAME_LEN + 1];
@@ -904,8 +728,8 @@ test_store(void)
 
 	/* under a group-writable parent */
 	a.token = mint(ed);
-	pathf(dir, sizeof(dir), "%s/gw", tmp);
-	pathf(st, sizeof(st), "%s/store", dir);
+	pu_pathf(dir, sizeof(dir), "%s/gw", tmp);
+	pu_pathf(st, sizeof(st), "%s/store", dir);
 	setup(mkdir(dir, 0755));
 	setup(chmod(dir, 0775));
 	a.args = line_keys_store(fault_key, st);
@@ -916,8 +740,8 @@ test_store(void)
 
 	/* under a parent owned by another uid */
 	a.token = mint(ed);
-	pathf(dir, sizeof(dir), "%s/foreign", tmp);
-	pathf(st, sizeof(st), "%s/store", dir);
+	pu_pathf(dir, sizeof(dir), "%s/foreign", tmp);
+	pu_pathf(st, sizeof(st), "%s/store", dir);
 	setup(mkdir(dir, 0755));
 	a.args = line_keys_store(fault_key, st);
 	if (is_root) {
@@ -935,8 +759,8 @@ test_store(void)
 
 	/* under a missing parent: only the last component is created */
 	a.token = mint(ed);
-	pathf(dir, sizeof(dir), "%s/absent", tmp);
-	pathf(st, sizeof(st), "%s/store", dir);
+	pu_pathf(dir, sizeof(dir), "%s/absent", tmp);
+	pu_pathf(st, sizeof(st), "%s/store", dir);
 	a.args = line_keys_store(fault_key, st);
 	expect_refused("replay store under a missing parent", &a,
 	    PAM_AUTHINFO_UNAVAIL, "replay-store", "absent: does not exist");
@@ -946,7 +770,7 @@ test_store(void)
 
 	/* read-only: a bind mount in the child's own namespace */
 	a.token = mint(ed);
-	pathf(st, sizeof(st), "%s/ro-store", tmp);
+	pu_pathf(st, sizeof(st), "%s/ro-store", tmp);
 	setup(mkdir(st, 0700));
 	a.args = line_keys_store(fault_key, st);
 	if (is_root) {
@@ -964,8 +788,8 @@ test_store(void)
 
 	/* full: a 64 KiB tmpfs as the store's parent, filled up */
 	a.token = mint(ed);
-	pathf(dir, sizeof(dir), "%s/full", tmp);
-	pathf(st, sizeof(st), "%s/store", dir);
+	pu_pathf(dir, sizeof(dir), "%s/full", tmp);
+	pu_pathf(st, sizeof(st), "%s/store", dir);
 	setup(mkdir(dir, 0755));
 	a.args = line_keys_store(fault_key, st);
 	if (is_root) {
@@ -986,18 +810,18 @@ test_store(void)
 
 	/* corrupt records, in a store of their own; the record's place is
 	 * computed as replay.h lays it out */
-	pathf(st, sizeof(st), "%s/corrupt-store", tmp);
+	pu_pathf(st, sizeof(st), "%s/corrupt-store", tmp);
 	setup(mkdir(st, 0700));
 	a.args = line_keys_store(fault_key, st);
 	exp = now + 60;
 
 	a.token = mint_exp(ed, "corrupt-dir", exp);
-	pathf(bucket, sizeof(bucket), "%s/%lld", st,
+	pu_pathf(bucket, sizeof(bucket), "%s/%lld", st,
 	    (long long)jwtsafe_replay_bucket(exp));
 	setup(mkdir(bucket, 0700));
 	if (jwtsafe_replay_record_name(ISS, "corrupt-dir", name) != 0)
-		die("record name");
-	pathf(rec, sizeof(rec), "%s/%s", bucket, name);
+		pu_die("record name");
+	pu_pathf(rec, sizeof(rec), "%s/%s", bucket, name);
 	setup(mkdir(rec, 0700));
 	expect_refused("replay record is a directory", &a,
 	    PAM_AUTHINFO_UNAVAIL, "replay-store", "is not a regular file");
@@ -1006,9 +830,9 @@ test_store(void)
 
 	a.token = mint_exp(ed, "corrupt-link", exp);
 	if (jwtsafe_replay_record_name(ISS, "corrupt-link", name) != 0)
-		die("record name");
-	pathf(rec, sizeof(rec), "%s/%s", bucket, name);
-	pathf(other, sizeof(other), "%s/elsewhere", tmp);
+		pu_die("record name");
+	pu_pathf(rec, sizeof(rec), "%s/%s", bucket, name);
+	pu_pathf(other, sizeof(other), "%s/elsewhere", tmp);
 	setup(symlink(other, rec));
 	expect_refused("replay record is a symlink", &a, PAM_AUTHINFO_UNAVAIL,
 	    "replay-store", "is not a regular file");
@@ -1019,7 +843,7 @@ test_store(void)
 	/* a bucket that is a file, and one that is a symlink */
 	exp = now + 150;   /* another minute: another bucket */
 	a.token = mint_exp(ed, "corrupt-bucket", exp);
-	pathf(bucket, sizeof(bucket), "%s/%lld", st,
+	pu_pathf(bucket, sizeof(bucket), "%s/%lld", st,
 	    (long long)jwtsafe_replay_bucket(exp));
 	if ((fd = open(bucket, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) >= 0)
@@ -1031,9 +855,9 @@ test_store(void)
 
 	exp = now + 270;
 	a.token = mint_exp(ed, "corrupt-bucket-link", exp);
-	pathf(bucket, sizeof(bucket), "%s/%lld", st,
+	pu_pathf(bucket, sizeof(bucket), "%s/%lld", st,
 	    (long long)jwtsafe_replay_bucket(exp));
-	pathf(other, sizeof(other), "%s/elsewhere-dir", tmp);
+	pu_pathf(other, sizeof(other), "%s/elsewhere-dir", tmp);
 	setup(mkdir(other, 0700));
 	setup(symlink(other, bucket));
 	expect_refused("replay bucket is a symlink", &a, PAM_AUTHINFO_UNAVAIL,
@@ -1059,17 +883,19 @@ test_store(void)
 static void
 test_conversation(void)
 {
-	struct attempt a = { NULL, NULL, CONV_NULL_ARRAY, NULL, NULL };
+	struct attempt a = { NULL, NULL, PU_CONV_NULL, NULL, NULL };
+	const char *token;
 
 	write_keyfile(fault_key, ed, 0644);
 	a.args = line_keys_store(fault_key, store);
-	a.token = mint(ed);
+	a.token = token = mint(ed);
 	expect_refused("conversation returns no response array", &a,
 	    PAM_AUTH_ERR, "no-token", "conversation failed: no response");
-	a.mode = CONV_NULL_RESP;
+	a.mode = PU_CONV_ANSWER;
+	a.token = NULL;                 /* an array, its resp NULL */
 	expect_refused("conversation returns a NULL response", &a,
 	    PAM_AUTH_ERR, "no-token", "conversation failed: no response");
-	a.mode = CONV_ANSWER;
+	a.token = token;
 	expect_accepted("conversation returns the token", &a);
 }
 
@@ -1079,26 +905,24 @@ main(void)
 	struct stat st;
 	int i;
 
-	module = getenv("JWTSAFE_TEST_MODULE");
-	if (module == NULL || *module == '\0')
-		module = JWTSAFE_TEST_MODULE;
-	if (stat(module, &st) != 0) {
-		printf("Bail out! module not built: %s\n", module);
+	(void)pu_init();                /* the PAM_AUTHTOK helper is not used */
+	if (stat(pu_module, &st) != 0) {
+		printf("Bail out! module not built: %s\n", pu_module);
 		return 99;
 	}
 	if (jwtsafe_init() != 0)
-		die("jwtsafe_init");
+		pu_die("jwtsafe_init");
 	now = (int64_t)time(NULL);
 	is_root = geteuid() == 0;
 
-	pathf(tmp, sizeof(tmp), "%s", tu_tmpdir());
-	pathf(confdir, sizeof(confdir), "%s/pam.d", tmp);
-	pathf(keydir, sizeof(keydir), "%s/keys", tmp);
-	pathf(fault_key, sizeof(fault_key), "%s/fault.pub", keydir);
-	pathf(hs_path, sizeof(hs_path), "%s/hs.key", keydir);
-	pathf(store, sizeof(store), "%s/replay", tmp);
-	if (mkdir(confdir, 0755) != 0 || mkdir(keydir, 0755) != 0)
-		die("mkdir");
+	pu_pathf(tmp, sizeof(tmp), "%s", tu_tmpdir());
+	pu_pathf(pu_confdir, sizeof(pu_confdir), "%s/pam.d", tmp);
+	pu_pathf(keydir, sizeof(keydir), "%s/keys", tmp);
+	pu_pathf(fault_key, sizeof(fault_key), "%s/fault.pub", keydir);
+	pu_pathf(hs_path, sizeof(hs_path), "%s/hs.key", keydir);
+	pu_pathf(store, sizeof(store), "%s/replay", tmp);
+	if (mkdir(pu_confdir, 0755) != 0 || mkdir(keydir, 0755) != 0)
+		pu_die("mkdir");
 
 	ed = tu_keygen(JWTSAFE_ALG_EDDSA, "ed-1");
 	hs = tu_keygen(JWTSAFE_ALG_HS256, "hs-1");
@@ -1111,14 +935,14 @@ main(void)
 	else if (log_capture_setup() != 0)
 		tap_diag("no private /dev/log (%s): log checks SKIP",
 		    strerror(errno));
+	else
+		have_log = 1;
 
 	test_key_file();
 	test_map_file();
 	test_store();
 	test_conversation();
 
-	if (log_sock >= 0)
-		close(log_sock);
 	for (i = 0; i < nkept; i++)
 		jwtsafe_freezero_str(kept[i]);
 	jwtsafe_key_free(ed);
