@@ -97,6 +97,7 @@ done
 # ---- helpers ----------------------------------------------------------------
 # selector BYTE: print one byte (given as two hex digits) with no newline.
 selector() {
+	# shellcheck disable=SC2059
 	printf "\\$(printf '%03o' "0x$1")"
 }
 

@@ -70,11 +70,11 @@ run_one() {
 	log=$dir.log
 	[ "$fresh" = 1 ] && rm -rf "$dir"
 	mkdir -p "$dir/corpus" "$dir/artifacts"
-	rm -f "$dir"/artifacts/* 2>/dev/null
+	touch "$dir/started"    # reproducers of earlier runs are kept, not counted
 	if [ -d "$srcdir/corpus/$t" ]; then
 		cp "$srcdir/corpus/$t"/* "$dir/corpus/" 2>/dev/null
 	fi
-	seeds=$(ls "$dir/corpus" | wc -l)
+	seeds=$(find "$dir/corpus" -type f | wc -l)
 	dict=""
 	[ -f "$srcdir/dict/$t.dict" ] && dict="-dict=$srcdir/dict/$t.dict"
 	began=$(date +%s)
@@ -91,14 +91,15 @@ run_one() {
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	[ -n "$execs" ] || execs=$(grep -o '#[0-9]*' "$log" | tail -n 1 | tr -d '#')
 	[ -n "$execs" ] || execs=0
-	found=$(ls "$dir/corpus" | wc -l)
-	artifact=$(ls "$dir/artifacts" 2>/dev/null | head -n 1)
+	found=$(find "$dir/corpus" -type f | wc -l)
+	artifact=$(find "$dir/artifacts" -type f -newer "$dir/started" \
+	    2>/dev/null | head -n 1)
 	status=ok
 	detail="$elapsed s, $execs execs, corpus $seeds -> $found"
 	if [ "$rc" -ne 0 ] || [ -n "$artifact" ] || bad_log "$log" >/dev/null; then
 		status="not ok"
 		[ "$rc" = 124 ] && detail="$detail; killed by the outer timeout"
-		[ -n "$artifact" ] && detail="$detail; reproducer $dir/artifacts/$artifact"
+		[ -n "$artifact" ] && detail="$detail; reproducer $artifact"
 	fi
 	printf '%s|%s|%s|%s|%s\n' "$status" "$execs" "$rc" "$elapsed" \
 	    "$detail" >"$dir.result"
@@ -119,7 +120,7 @@ for t in "$@"; do
 		first=${pids# }
 		first=${first%% *}
 		wait "$first"
-		pids=${pids#* $first}
+		pids=${pids#* "$first"}
 		running=$((running - 1))
 	fi
 done

@@ -34,6 +34,7 @@ skip() {
 fail_all() {
 	reason=$1 log=$2
 	n=0
+	# shellcheck disable=SC2086
 	set -- $targets
 	echo "1..$#"
 	for t in $targets; do
