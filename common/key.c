@@ -1,10 +1,12 @@
 /*
  * Typed keys: made only from a CSPRNG or from fully validated material.
  *
- * Every key, generated or loaded, goes through jwtsafe_key_new, so that
+ * Every key, generated or loaded, goes through jwtsafe_key_new_ex, so that
  * there is one set of checks: sizes, encodings (SEC1 uncompressed points,
- * DER that is consumed whole), curve membership and subgroup, RSA size and
- * exponent, HMAC minimum lengths, and the purposes each algorithm allows.
+ * DER that is consumed whole), curve membership and subgroup, RSA size,
+ * exponent and small factors, HMAC minimum lengths, and the purposes each
+ * algorithm allows. The login level (key.h) leaves out only the checks
+ * that tell a crafted key from an honest one and are done at import.
  */
 #include <limits.h>
 #include <stddef.h>
@@ -32,6 +34,10 @@
 
 #define RANDOM_KID_BYTES 12     /* 16 base64url characters */
 #define RSA_DEFAULT_BITS 3072
+#define RSA_E_MIN        65537  /* and odd, and below 2^RSA_E_MAX_BITS */
+#define RSA_E_MAX_BITS   256
+#define RSA_TRIAL_BOUND  65536  /* trial division by every prime below */
+#define RSA_TRIAL_PRIMES 6542   /* primes below 2^16 */
 
 /* The curve behind ES256 / ES384. */
 struct ec_curve {
@@ -110,6 +116,9 @@ load_eddsa(struct jwtsafe_key *k, struct jwtsafe_error *err)
 	 * Canonical encoding (y < p), on the curve, not of small order (which
 	 * includes the identity), in the prime-order subgroup: a public key
 	 * outside these would let several signatures verify for one message.
+	 * Kept at the login level too, although the subgroup test ([L]A = O)
+	 * costs almost as much as a verification: it is the only check that
+	 * refuses a mixed-order point, and libsodium has no cheaper one.
 	 */
 	if (crypto_core_ed25519_is_valid_point(k->material) != 1)
 		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_INVALID,
@@ -244,7 +253,7 @@ ec_key_nid(const EVP_PKEY *pkey)
 
 static int
 load_ec_public(struct jwtsafe_key *k, const struct ec_curve *c,
-    struct jwtsafe_error *err)
+    enum jwtsafe_key_check check, struct jwtsafe_error *err)
 {
 	EVP_PKEY_CTX *ctx = NULL;
 	OSSL_PARAM params[3];
@@ -272,14 +281,23 @@ load_ec_public(struct jwtsafe_key *k, const struct ec_curve *c,
 		goto out;
 	}
 	/* Decoding the point already refuses coordinates >= p and points
-	 * off the curve; check_pkey adds the group order. */
+	 * off the curve, and 0x04||X||Y cannot encode the point at
+	 * infinity. */
 	if (EVP_PKEY_fromdata(ctx, &k->pkey, EVP_PKEY_PUBLIC_KEY,
 	    params) != 1) {
 		jwtsafe_err_set(err, ret, "%s public key is not a point on %s",
 		    jwtsafe_alg_name(k->alg), c->group);
 		goto out;
 	}
-	if ((ret = check_pkey(k->pkey, JWTSAFE_KEY_PUBLIC, err)) != 0)
+	/*
+	 * check_pkey adds n * Q = O, a scalar multiplication that costs more
+	 * than a signature check. P-256 and P-384 have cofactor 1: every
+	 * point on the curve other than O has order n, so for a point that
+	 * decoded above it can only succeed. It runs at import; a login
+	 * (JWTSAFE_KEY_CHECK_LOGIN) relies on the decoding.
+	 */
+	if (check == JWTSAFE_KEY_CHECK_FULL &&
+	    (ret = check_pkey(k->pkey, JWTSAFE_KEY_PUBLIC, err)) != 0)
 		goto out;
 	ret = 0;
  out:
@@ -309,12 +327,83 @@ load_ec_secret(struct jwtsafe_key *k, const struct ec_curve *c,
 
 /* ---- RSA ---------------------------------------------------------------- */
 
-/* Checks shared by public and secret PS256 keys. */
-static int
-check_rsa(struct jwtsafe_key *k, struct jwtsafe_error *err)
+/* Primes below RSA_TRIAL_BOUND, by a sieve of the odd numbers, once. */
+static CRYPTO_ONCE small_primes_once = CRYPTO_ONCE_STATIC_INIT;
+static uint16_t small_primes[RSA_TRIAL_PRIMES];
+static size_t small_primes_n;
+
+static void
+small_primes_make(void)
 {
-	BIGNUM *e = NULL;
-	int bits, ret = JWTSAFE_ERR_KEY_INVALID;
+	static unsigned char composite[RSA_TRIAL_BOUND / 2];  /* 2i + 1 */
+	size_t i, j, n = 0;
+
+	small_primes[n++] = 2;
+	for (i = 1; i < RSA_TRIAL_BOUND / 2; i++) {
+		if (composite[i])
+			continue;
+		if (n == RSA_TRIAL_PRIMES)
+			return;         /* cannot happen; the count stays short */
+		small_primes[n++] = (uint16_t)(2 * i + 1);
+		for (j = (2 * i + 1) * (2 * i + 1) / 2; j < RSA_TRIAL_BOUND / 2;
+		    j += 2 * i + 1)
+			composite[j] = 1;
+	}
+	small_primes_n = n;
+}
+
+/*
+ * 0 when n has no prime factor below RSA_TRIAL_BOUND, 1 when it has one
+ * (*factor set), -1 on error. OpenSSL's SP 800-56B check looks for factors
+ * with Miller-Rabin rounds on random bases, so a modulus with small factors
+ * passes it or not by chance (about one time in a hundred for the fuzzer's
+ * regress-rsa-random-check); trial division makes the answer the same
+ * every time. Four primes below 2^16 multiply to less than 2^64, so one
+ * BN_mod_word per four primes.
+ */
+static int
+rsa_small_factor(const BIGNUM *n, unsigned *factor)
+{
+	BN_ULONG m, r;
+	size_t i, j, k;
+
+	if (CRYPTO_THREAD_run_once(&small_primes_once, small_primes_make) != 1 ||
+	    small_primes_n != RSA_TRIAL_PRIMES)
+		return -1;
+	for (i = 0; i < small_primes_n; i += 4) {
+		k = small_primes_n - i < 4 ? small_primes_n - i : 4;
+		for (m = 1, j = 0; j < k; j++)
+			m *= small_primes[i + j];
+		if ((r = BN_mod_word(n, m)) == (BN_ULONG)-1)
+			return -1;
+		for (j = 0; j < k; j++) {
+			if (r % small_primes[i + j] == 0) {
+				*factor = small_primes[i + j];
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checks shared by public and secret PS256 keys.
+ *
+ * The public exponent must be odd and 65537 <= e < 2^256 (SP 800-56B,
+ * FIPS 186-5). A small e such as 3 is refused on purpose: RSA-PSS with
+ * e = 3 has no known break, but no issuer needs it, e = 3 is what made
+ * Bleichenbacher's signature forgeries against loose PKCS#1 v1.5 parsers
+ * possible, and jwtsafe accepts one kind of RSA key, not every kind.
+ * OpenSSL's public key check enforces the same bounds, but only at the
+ * full level, so they are checked here for the login level too.
+ */
+static int
+check_rsa(struct jwtsafe_key *k, enum jwtsafe_key_check check,
+    struct jwtsafe_error *err)
+{
+	BIGNUM *e = NULL, *n = NULL;
+	unsigned factor = 0;
+	int bits, r, ret = JWTSAFE_ERR_KEY_INVALID;
 
 	/* rsaEncryption only: an RSA-PSS-restricted key (id-RSASSA-PSS)
 	 * carries parameters of its own that could disagree with PS256. */
@@ -331,9 +420,35 @@ check_rsa(struct jwtsafe_key *k, struct jwtsafe_error *err)
 		goto out;
 	}
 	if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &e) != 1 ||
-	    !BN_is_odd(e) || BN_is_one(e)) {
-		jwtsafe_err_set(err, ret,
-		    "RSA public exponent must be odd and greater than 1");
+	    EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &n) != 1) {
+		ret = jwtsafe_err_set(err, JWTSAFE_ERR_INTERNAL,
+		    "RSA key parameters unavailable");
+		goto out;
+	}
+	if (!BN_is_odd(e) || BN_cmp(e, BN_value_one()) <= 0 ||
+	    (BN_num_bits(e) <= 17 && BN_get_word(e) < RSA_E_MIN) ||
+	    BN_num_bits(e) > RSA_E_MAX_BITS) {
+		jwtsafe_err_set(err, ret, "RSA public exponent must be odd and "
+		    "at least %d (below 2^%d)", RSA_E_MIN, RSA_E_MAX_BITS);
+		goto out;
+	}
+	if (!BN_is_odd(n)) {
+		jwtsafe_err_set(err, ret, "RSA modulus is even");
+		goto out;
+	}
+	/* Secret keys are always checked in full (key.h). */
+	if (check == JWTSAFE_KEY_CHECK_LOGIN &&
+	    k->purpose == JWTSAFE_KEY_PUBLIC) {
+		ret = 0;
+		goto out;
+	}
+	if ((r = rsa_small_factor(n, &factor)) != 0) {
+		if (r < 0)
+			ret = jwtsafe_err_set(err, JWTSAFE_ERR_INTERNAL,
+			    "RSA trial division failed");
+		else
+			jwtsafe_err_set(err, ret, "RSA modulus has the small "
+			    "factor %u", factor);
 		goto out;
 	}
 	if ((ret = check_pkey(k->pkey, k->purpose, err)) != 0)
@@ -341,11 +456,13 @@ check_rsa(struct jwtsafe_key *k, struct jwtsafe_error *err)
 	ret = 0;
  out:
 	BN_free(e);
+	BN_free(n);
 	return ret;
 }
 
 static int
-load_rsa(struct jwtsafe_key *k, struct jwtsafe_error *err)
+load_rsa(struct jwtsafe_key *k, enum jwtsafe_key_check check,
+    struct jwtsafe_error *err)
 {
 	int r;
 
@@ -355,7 +472,7 @@ load_rsa(struct jwtsafe_key *k, struct jwtsafe_error *err)
 		r = parse_pkcs8(k->material, k->material_len, &k->pkey, err);
 	if (r != 0)
 		return r;
-	return check_rsa(k, err);
+	return check_rsa(k, check, err);
 }
 
 /* ---- HMAC --------------------------------------------------------------- */
@@ -382,6 +499,16 @@ jwtsafe_key_new(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
     const char *kid, const unsigned char *material, size_t len,
     struct jwtsafe_key **out, struct jwtsafe_error *err)
 {
+	return jwtsafe_key_new_ex(alg, purpose, kid, material, len,
+	    JWTSAFE_KEY_CHECK_FULL, out, err);
+}
+
+int
+jwtsafe_key_new_ex(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
+    const char *kid, const unsigned char *material, size_t len,
+    enum jwtsafe_key_check check, struct jwtsafe_key **out,
+    struct jwtsafe_error *err)
+{
 	struct jwtsafe_key *k = NULL;
 	const struct ec_curve *c;
 	int r = JWTSAFE_ERR_INTERNAL;
@@ -396,6 +523,9 @@ jwtsafe_key_new(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
 	if (purpose != JWTSAFE_KEY_PUBLIC && purpose != JWTSAFE_KEY_SECRET)
 		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
 		    "unknown key purpose %d", (int)purpose);
+	if (check != JWTSAFE_KEY_CHECK_FULL && check != JWTSAFE_KEY_CHECK_LOGIN)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "unknown key check level %d", (int)check);
 	if (!jwtsafe_kid_valid(kid))
 		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
 		    "invalid kid: 1 to %d characters of [A-Za-z0-9._~+/=-] "
@@ -434,11 +564,12 @@ jwtsafe_key_new(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
 	case JWTSAFE_ALG_ES256:
 	case JWTSAFE_ALG_ES384:
 		c = ec_curve_for(alg);
-		r = purpose == JWTSAFE_KEY_PUBLIC ? load_ec_public(k, c, err) :
+		r = purpose == JWTSAFE_KEY_PUBLIC ?
+		    load_ec_public(k, c, check, err) :
 		    load_ec_secret(k, c, err);
 		break;
 	case JWTSAFE_ALG_PS256:
-		r = load_rsa(k, err);
+		r = load_rsa(k, check, err);
 		break;
 	case JWTSAFE_ALG_HS256:
 	case JWTSAFE_ALG_HS384:

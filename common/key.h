@@ -12,7 +12,9 @@
  *                  on the curve, not the identity
  *          secret: PKCS#8 DER of the EC private key on the right curve
  *   PS256  public: SubjectPublicKeyInfo DER of an rsaEncryption key,
- *                  2048..8192 bits
+ *                  2048..8192 bits, public exponent odd and in
+ *                  [65537, 2^256), modulus without a prime factor
+ *                  below 2^16
  *          secret: PKCS#8 DER of the RSA private key, same bounds
  *   HS256/HS384 secret only: raw bytes, at least 32 / 48, at most 256
  */
@@ -64,6 +66,41 @@ int jwtsafe_key_new(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
     const char *kid, const unsigned char *material, size_t len,
     struct jwtsafe_key **out, struct jwtsafe_error *err)
     __attribute__((warn_unused_result));
+
+/*
+ * How much of the material jwtsafe_key_new_ex checks.
+ *
+ * JWTSAFE_KEY_CHECK_FULL is every check above, some of them expensive:
+ * the prime-order subgroup of an Ed25519 point, OpenSSL's public key
+ * check of an EC point (n * Q = O), trial division of an RSA modulus by
+ * every prime below 2^16 and OpenSSL's SP 800-56B RSA check (modular
+ * exponentiations, 7 ms for 2048 bits, 38 ms for 4096). Keys come in
+ * through it: jwtsafe_key_generate, jwtsafe_key_import, and key files
+ * read by jwtsafe_keyline_parse / jwtsafe_keyfile_read (the jwtsafe
+ * command, jwtsafe doctor).
+ *
+ * JWTSAFE_KEY_CHECK_LOGIN is for a public key (or HMAC secret) read back
+ * from a key file at login, material that was fully checked when it was
+ * imported and that comes from a root-owned, checksummed line. It keeps
+ * every check that makes the verification itself well defined and costs
+ * little: sizes, canonical encodings (SEC1 uncompressed points on the
+ * curve, canonical DER), the Ed25519 subgroup check (it also refuses
+ * small-order and mixed-order points), the RSA size, n odd, e odd and in
+ * [65537, 2^256). It skips what only tells a deliberately crafted key from
+ * an honest one (the RSA modulus's factors; n * Q = O, which holds for
+ * every point of P-256 and P-384, whose cofactor is 1). A secret
+ * asymmetric key is always checked in full.
+ */
+enum jwtsafe_key_check {
+	JWTSAFE_KEY_CHECK_FULL = 0,
+	JWTSAFE_KEY_CHECK_LOGIN = 1,
+};
+
+/* jwtsafe_key_new with the checks check asks for. */
+int jwtsafe_key_new_ex(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
+    const char *kid, const unsigned char *material, size_t len,
+    enum jwtsafe_key_check check, struct jwtsafe_key **out,
+    struct jwtsafe_error *err) __attribute__((warn_unused_result));
 
 /*
  * Generate a new secret key from the system CSPRNG. kid NULL means a random

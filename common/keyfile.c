@@ -210,11 +210,14 @@ field_time(const struct field *f, int64_t *out)
 /*
  * Parse one line. When expect is not JWTSAFE_ALG_INVALID, a line of another
  * algorithm is refused before its material is looked at (first_line names
- * the line that set expect).
+ * the line that set expect; 0: expect is the configured algorithm). At the
+ * login level (key.h) the line must also hold a key of the purpose a
+ * verifier of its algorithm takes, checked before the material is decoded.
  */
 static int
 keyline_parse_expect(const char *line, size_t len, enum jwtsafe_alg expect,
-    unsigned first_line, struct jwtsafe_key **out, struct jwtsafe_error *err)
+    unsigned first_line, enum jwtsafe_key_check check,
+    struct jwtsafe_key **out, struct jwtsafe_error *err)
 {
 	struct field f[KEYLINE_FIELDS];
 	struct jwtsafe_error e = { 0 };
@@ -253,6 +256,10 @@ keyline_parse_expect(const char *line, size_t len, enum jwtsafe_alg expect,
 	if (jwtsafe_alg_from_name(algname, &alg, &e) != 0)
 		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_ALG, "%s",
 		    e.detail);
+	if (expect != JWTSAFE_ALG_INVALID && alg != expect && first_line == 0)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_ALG,
+		    "key is %s but the configured algorithm is %s",
+		    jwtsafe_alg_name(alg), jwtsafe_alg_name(expect));
 	if (expect != JWTSAFE_ALG_INVALID && alg != expect)
 		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_ALG,
 		    "key is %s but the file's first key is %s (line %u)",
@@ -267,6 +274,14 @@ keyline_parse_expect(const char *line, size_t len, enum jwtsafe_alg expect,
 	else
 		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
 		    "purpose must be \"public\" or \"secret\"");
+	if (check == JWTSAFE_KEY_CHECK_LOGIN &&
+	    purpose != (jwtsafe_alg_is_symmetric(alg) ? JWTSAFE_KEY_SECRET :
+	    JWTSAFE_KEY_PUBLIC))
+		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_PURPOSE,
+		    jwtsafe_alg_is_symmetric(alg) ? "%s keys are secret; there "
+		    "is no public %s key" : "a %s secret key where a verifier "
+		    "takes only public keys (use jwtsafe pubkey)",
+		    jwtsafe_alg_name(alg), jwtsafe_alg_name(alg));
 
 	if (!field_copy(&f[F_KID], kid, sizeof(kid)) || !jwtsafe_kid_valid(kid))
 		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
@@ -296,8 +311,8 @@ keyline_parse_expect(const char *line, size_t len, enum jwtsafe_alg expect,
 		    JWTSAFE_KEY_MATERIAL_MAX);
 		goto out;
 	}
-	if ((r = jwtsafe_key_new(alg, purpose, kid, material, matlen, &key,
-	    err)) != 0)
+	if ((r = jwtsafe_key_new_ex(alg, purpose, kid, material, matlen,
+	    check, &key, err)) != 0)
 		goto out;
 	key->not_before = not_before;
 	key->not_after = not_after;
@@ -312,8 +327,21 @@ int
 jwtsafe_keyline_parse(const char *line, size_t len, struct jwtsafe_key **out,
     struct jwtsafe_error *err)
 {
-	return keyline_parse_expect(line, len, JWTSAFE_ALG_INVALID, 0, out,
-	    err);
+	return keyline_parse_expect(line, len, JWTSAFE_ALG_INVALID, 0,
+	    JWTSAFE_KEY_CHECK_FULL, out, err);
+}
+
+int
+jwtsafe_keyline_parse_login(const char *line, size_t len,
+    enum jwtsafe_alg alg, struct jwtsafe_key **out, struct jwtsafe_error *err)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (alg < JWTSAFE_ALG_FIRST || alg > JWTSAFE_ALG_LAST)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "unknown algorithm");
+	return keyline_parse_expect(line, len, alg, 0, JWTSAFE_KEY_CHECK_LOGIN,
+	    out, err);
 }
 
 static int
@@ -447,6 +475,36 @@ comment_check(const char *line, size_t len, struct jwtsafe_error *err)
 	return 0;
 }
 
+/*
+ * What every line of a key file must pass, key line or not: a line count
+ * that fits, the length bound, no leading whitespace, and a clean comment.
+ * Advances *lineno. Returns 0 or the error, set in err as "name:line: ...".
+ */
+static int
+line_check(const char *p, size_t linelen, const char *name,
+    unsigned *lineno, struct jwtsafe_error *err)
+{
+	struct jwtsafe_error e = { 0 };
+	int r;
+
+	if (*lineno == UINT_MAX)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
+		    "%s: too many lines", name);
+	(*lineno)++;
+	if (linelen > JWTSAFE_KEYLINE_MAX)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
+		    "%s:%u: line longer than %d bytes", name, *lineno,
+		    JWTSAFE_KEYLINE_MAX);
+	if (linelen > 0 && (p[0] == ' ' || p[0] == '\t'))
+		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
+		    "%s:%u: line begins with whitespace", name, *lineno);
+	if (linelen > 0 && p[0] == '#' &&
+	    (r = comment_check(p, linelen, &e)) != 0)
+		return jwtsafe_err_set(err, r, "%s:%u: %s", name, *lineno,
+		    e.detail);
+	return 0;
+}
+
 int
 jwtsafe_keyfile_parse(const char *buf, size_t len, const char *name,
     struct jwtsafe_keyset *out, struct jwtsafe_error *err)
@@ -470,30 +528,9 @@ jwtsafe_keyfile_parse(const char *buf, size_t len, const char *name,
 	for (p = buf, end = buf + len; p != NULL && p < end; ) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		linelen = nl == NULL ? (size_t)(end - p) : (size_t)(nl - p);
-		if (lineno == UINT_MAX) {
-			r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
-			    "%s: too many lines", name);
+		if ((r = line_check(p, linelen, name, &lineno, err)) != 0)
 			goto out;
-		}
-		lineno++;
-		if (linelen > JWTSAFE_KEYLINE_MAX) {
-			r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
-			    "%s:%u: line longer than %d bytes", name, lineno,
-			    JWTSAFE_KEYLINE_MAX);
-			goto out;
-		}
-		if (linelen > 0 && (p[0] == ' ' || p[0] == '\t')) {
-			r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
-			    "%s:%u: line begins with whitespace", name, lineno);
-			goto out;
-		}
-		if (linelen > 0 && p[0] == '#') {
-			if ((r = comment_check(p, linelen, &e)) != 0) {
-				jwtsafe_err_set(err, r, "%s:%u: %s", name,
-				    lineno, e.detail);
-				goto out;
-			}
-		} else if (linelen > 0) {
+		if (linelen > 0 && p[0] != '#') {
 			if (set.n == JWTSAFE_KEYFILE_MAX_KEYS) {
 				r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
 				    "%s:%u: more than %d keys in one file",
@@ -501,7 +538,7 @@ jwtsafe_keyfile_parse(const char *buf, size_t len, const char *name,
 				goto out;
 			}
 			r = keyline_parse_expect(p, linelen, set.alg,
-			    first_line, &key, &e);
+			    first_line, JWTSAFE_KEY_CHECK_FULL, &key, &e);
 			if (r == 0 && key == NULL) {
 				r = JWTSAFE_ERR_INTERNAL;
 				jwtsafe_err_set(&e, r, "no key returned");
@@ -581,6 +618,155 @@ jwtsafe_keyfile_read(const char *path,
 		return r;
 	r = jwtsafe_keyfile_parse(buf, len, path, out, err);
 	jwtsafe_freezero(buf, len + 1);
+	return r;
+}
+
+/*
+ * The kid field (the fourth) of a key line whose tag was checked: *kid and
+ * *kidlen, or 0 when the line has fewer than five fields.
+ */
+static int
+keyline_kid_field(const char *line, size_t len, const char **alg,
+    size_t *alglen, const char **kid, size_t *kidlen)
+{
+	const char *p = line, *end = line + len, *sp;
+	const char *f[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL)
+			return 0;
+		f[i] = sp + 1;
+		p = sp + 1;
+	}
+	/* f[0] ALG, f[1] PURPOSE, f[2] KID, f[3] NOT_BEFORE */
+	*alg = f[0];
+	*alglen = (size_t)(f[1] - f[0] - 1);
+	*kid = f[2];
+	*kidlen = (size_t)(f[3] - f[2] - 1);
+	return 1;
+}
+
+int
+jwtsafe_keyfile_index(const char *buf, size_t len, const char *name,
+    enum jwtsafe_alg alg, struct jwtsafe_keyref **refs, size_t *nrefs,
+    struct jwtsafe_error *err)
+{
+	struct jwtsafe_keyref *set = NULL, *grown;
+	struct jwtsafe_error e = { 0 };
+	const char *p, *end, *nl, *an, *kid, *want;
+	char algname[ALG_NAME_MAX + 1];
+	enum jwtsafe_alg lalg;
+	size_t linelen, n = 0, cap = 0, alen, kidlen;
+	unsigned lineno = 0;
+	int r = JWTSAFE_ERR_INTERNAL;
+
+	if (refs != NULL)
+		*refs = NULL;
+	if (nrefs != NULL)
+		*nrefs = 0;
+	if ((buf == NULL && len > 0) || refs == NULL || nrefs == NULL ||
+	    alg < JWTSAFE_ALG_FIRST || alg > JWTSAFE_ALG_LAST)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "missing argument");
+	if (name == NULL)
+		name = "(key file)";
+	want = jwtsafe_alg_name(alg);
+
+	for (p = buf, end = buf + len; p != NULL && p < end; ) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		linelen = nl == NULL ? (size_t)(end - p) : (size_t)(nl - p);
+		if ((r = line_check(p, linelen, name, &lineno, err)) != 0)
+			goto out;
+		if (linelen > 0 && p[0] != '#') {
+			if (n == JWTSAFE_KEYFILE_MAX_KEYS) {
+				r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
+				    "%s:%u: more than %d keys in one file",
+				    name, lineno, JWTSAFE_KEYFILE_MAX_KEYS);
+				goto out;
+			}
+			if ((r = keyline_check_tag(p, linelen, &e)) != 0) {
+				jwtsafe_err_set(err, r, "%s:%u: %s", name,
+				    lineno, e.detail);
+				goto out;
+			}
+			if (!keyline_kid_field(p, linelen, &an, &alen, &kid,
+			    &kidlen) || kidlen == 0 || alen == 0) {
+				r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_FORMAT,
+				    "%s:%u: too few fields, expected %d", name,
+				    lineno, KEYLINE_FIELDS);
+				goto out;
+			}
+			/* The algorithm, before anything of the key; the
+			 * name lookup only to name a wrong one. */
+			if (alen == strlen(want) &&
+			    memcmp(an, want, alen) == 0)
+				lalg = alg;
+			else if (alen > ALG_NAME_MAX) {
+				r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_ALG,
+				    "%s:%u: unknown algorithm (name too long)",
+				    name, lineno);
+				goto out;
+			} else {
+				memcpy(algname, an, alen);
+				algname[alen] = '\0';
+				if (jwtsafe_alg_from_name(algname, &lalg,
+				    &e) != 0) {
+					r = jwtsafe_err_set(err,
+					    JWTSAFE_ERR_KEY_ALG, "%s:%u: %s",
+					    name, lineno, e.detail);
+					goto out;
+				}
+			}
+			if (lalg != alg && n == 0) {
+				r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_ALG,
+				    "%s: holds %s keys but the configured "
+				    "algorithm is %s", name,
+				    jwtsafe_alg_name(lalg),
+				    jwtsafe_alg_name(alg));
+				goto out;
+			}
+			if (lalg != alg) {
+				r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_ALG,
+				    "%s:%u: key is %s but the configured "
+				    "algorithm is %s", name, lineno,
+				    jwtsafe_alg_name(lalg),
+				    jwtsafe_alg_name(alg));
+				goto out;
+			}
+			if (n == cap) {
+				cap = cap == 0 ? 4 : cap * 2;
+				if (cap > JWTSAFE_KEYFILE_MAX_KEYS)
+					cap = JWTSAFE_KEYFILE_MAX_KEYS;
+				if ((grown = reallocarray(set, cap,
+				    sizeof(*set))) == NULL) {
+					r = jwtsafe_err_set(err,
+					    JWTSAFE_ERR_ALLOC, "%s", name);
+					goto out;
+				}
+				set = grown;
+			}
+			set[n].line = p;
+			set[n].len = linelen;
+			set[n].lineno = lineno;
+			set[n].kid = kid;
+			set[n].kidlen = kidlen;
+			n++;
+		}
+		p = nl == NULL ? NULL : nl + 1;
+	}
+	if (n == 0) {
+		r = jwtsafe_err_set(err, JWTSAFE_ERR_KEY_NONE,
+		    "%s: no key in the file (only empty lines or comments)",
+		    name);
+		goto out;
+	}
+	*refs = set;
+	*nrefs = n;
+	set = NULL;
+	r = 0;
+ out:
+	free(set);
 	return r;
 }
 

@@ -52,6 +52,17 @@ int jwtsafe_keyline_parse(const char *line, size_t len,
     __attribute__((warn_unused_result));
 
 /*
+ * jwtsafe_keyline_parse for the login path: the line must hold a key of
+ * algorithm alg (JWTSAFE_ERR_KEY_ALG) and of the purpose a verifier of alg
+ * takes, public or for HS256/HS384 secret (JWTSAFE_ERR_KEY_PURPOSE), both
+ * refused before the material is decoded; the material gets the checks of
+ * JWTSAFE_KEY_CHECK_LOGIN (key.h).
+ */
+int jwtsafe_keyline_parse_login(const char *line, size_t len,
+    enum jwtsafe_alg alg, struct jwtsafe_key **out, struct jwtsafe_error *err)
+    __attribute__((warn_unused_result));
+
+/*
  * Format key as a line (no newline) in a new buffer, to be released with
  * jwtsafe_freezero_str (it may hold a secret).
  */
@@ -72,6 +83,33 @@ int jwtsafe_keyfile_parse(const char *buf, size_t len, const char *name,
  * followed by jwtsafe_keyfile_parse; the buffer is wiped. */
 int jwtsafe_keyfile_read(const char *path,
     const struct jwtsafe_file_policy *policy, struct jwtsafe_keyset *out,
+    struct jwtsafe_error *err) __attribute__((warn_unused_result));
+
+/* A key line of a file, located by jwtsafe_keyfile_index, not parsed. */
+struct jwtsafe_keyref {
+	const char *line;          /* into the file's buffer, no newline */
+	size_t len;
+	unsigned lineno;
+	const char *kid;           /* its KID field, not NUL-terminated */
+	size_t kidlen;
+};
+
+/*
+ * Locate the key lines of a key file in buf for a login, without parsing
+ * them: a file of 1,000 keys costs a scan, not 1,000 key checks. Checked
+ * here, with messages "NAME:LINE: ...": the line length, leading
+ * whitespace, comments (as jwtsafe_keyfile_parse does), the tag of every
+ * key line (JWTSAFE_ERR_KEY_FORMAT), that it has an ALG, PURPOSE and KID
+ * field (KEY_FORMAT), that ALG is alg (JWTSAFE_ERR_KEY_ALG; when the first
+ * key is of another algorithm: "NAME: holds X keys but the configured
+ * algorithm is Y"), at most JWTSAFE_KEYFILE_MAX_KEYS keys, at least one
+ * (JWTSAFE_ERR_KEY_NONE). Everything else of a line (characters, checksum,
+ * kid syntax, times, material) is checked by jwtsafe_keyline_parse_login
+ * when a token selects it. *refs (release with free) points into buf,
+ * which must outlive it.
+ */
+int jwtsafe_keyfile_index(const char *buf, size_t len, const char *name,
+    enum jwtsafe_alg alg, struct jwtsafe_keyref **refs, size_t *nrefs,
     struct jwtsafe_error *err) __attribute__((warn_unused_result));
 
 /* Free every key and reset the set. NULL-safe. */

@@ -17,6 +17,12 @@ struct jwtsafe_verifier {
 	struct jwtsafe_key **keys;   /* sorted by kid, distinct */
 	size_t n;
 	size_t cap;
+	/* jwtsafe_verifier_index_file: the file, and where its keys are */
+	char *file;                  /* its bytes; wiped when freed */
+	size_t filelen;
+	char *path;                  /* for messages */
+	struct jwtsafe_keyref *refs;
+	size_t nrefs;
 };
 
 /*
@@ -146,6 +152,9 @@ jwtsafe_verifier_add_key(struct jwtsafe_verifier *v, struct jwtsafe_key *key,
 	if (v == NULL || key == NULL)
 		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
 		    "no verifier or key");
+	if (v->file != NULL)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "this verifier reads its keys from %s", v->path);
 	if ((r = key_admissible(v, key, err)) != 0 ||
 	    (r = reserve(v, 1, err)) != 0)
 		return r;
@@ -166,6 +175,9 @@ jwtsafe_verifier_load_file(struct jwtsafe_verifier *v, const char *path,
 	if (v == NULL || path == NULL || policy == NULL)
 		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
 		    "no verifier, path or policy");
+	if (v->file != NULL)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "this verifier reads its keys from %s", v->path);
 	fp = *policy;
 	if (jwtsafe_alg_is_symmetric(v->alg))
 		fp.secret = 1;
@@ -200,6 +212,103 @@ jwtsafe_verifier_load_file(struct jwtsafe_verifier *v, const char *path,
 	return r;
 }
 
+int
+jwtsafe_verifier_index_file(struct jwtsafe_verifier *v, const char *path,
+    const struct jwtsafe_file_policy *policy, struct jwtsafe_error *err)
+{
+	struct jwtsafe_file_policy fp;
+	char *buf = NULL, *name = NULL;
+	size_t len = 0;
+	int r;
+
+	if (v == NULL || path == NULL || policy == NULL)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "no verifier, path or policy");
+	if (v->n != 0 || v->file != NULL)
+		return jwtsafe_err_set(err, JWTSAFE_ERR_INVALID_ARGUMENT,
+		    "the verifier already has keys");
+	fp = *policy;
+	if (jwtsafe_alg_is_symmetric(v->alg))
+		fp.secret = 1;
+	if (fp.max_size == 0)
+		fp.max_size = JWTSAFE_KEYFILE_MAX_SIZE;
+	if ((r = jwtsafe_safefile_read(path, &fp, &buf, &len, err)) != 0)
+		return r;
+	if ((name = strdup(path)) == NULL) {
+		r = jwtsafe_err_set(err, JWTSAFE_ERR_ALLOC, "path");
+		goto out;
+	}
+	if ((r = jwtsafe_keyfile_index(buf, len, path, v->alg, &v->refs,
+	    &v->nrefs, err)) != 0)
+		goto out;
+	v->file = buf;
+	v->filelen = len;
+	v->path = name;
+	buf = name = NULL;
+	r = 0;
+ out:
+	if (buf != NULL)
+		jwtsafe_freezero(buf, len + 1);
+	free(name);
+	return r;
+}
+
+static const char *printable(const char *s, char buf[40]);
+
+/*
+ * The key a token's kid selects in an indexed file (kid NULL: the only
+ * key), parsed now with the login checks into *owned. Errors name the
+ * file and line.
+ */
+static int
+index_select(const struct jwtsafe_verifier *v, const char *kid,
+    struct jwtsafe_key **owned, struct jwtsafe_error *err)
+{
+	const struct jwtsafe_keyref *ref = NULL;
+	char detail[JWTSAFE_ERR_DETAIL_MAX], pbuf[40];
+	size_t i, kidlen = 0;
+	int r;
+
+	*owned = NULL;
+	if (kid == NULL) {
+		if (v->nrefs != 1)
+			return jwtsafe_err_set(err, JWTSAFE_ERR_KID_REQUIRED,
+			    "token has no kid and %zu keys are loaded",
+			    v->nrefs);
+		ref = &v->refs[0];
+	} else {
+		/* One pass over every key line: the match, and any second
+		 * line with the same kid, which makes the choice ambiguous. */
+		kidlen = strlen(kid);
+		for (i = 0; i < v->nrefs; i++) {
+			if (v->refs[i].kidlen != kidlen ||
+			    memcmp(v->refs[i].kid, kid, kidlen) != 0)
+				continue;
+			if (ref != NULL)
+				return jwtsafe_err_set(err,
+				    JWTSAFE_ERR_KEY_DUPLICATE_KID,
+				    "%s:%u: kid \"%s\" is already used on "
+				    "line %u", v->path, v->refs[i].lineno,
+				    printable(kid, pbuf), ref->lineno);
+			ref = &v->refs[i];
+		}
+		if (ref == NULL)
+			return jwtsafe_err_set(err, JWTSAFE_ERR_KID_UNKNOWN,
+			    "no key with kid \"%s\"", printable(kid, pbuf));
+	}
+	if ((r = jwtsafe_keyline_parse_login(ref->line, ref->len, v->alg,
+	    owned, err)) != 0) {
+		if (err != NULL) {
+			memcpy(detail, err->detail, sizeof(detail));
+			jwtsafe_err_set(err, r, "%s:%u: %s", v->path,
+			    ref->lineno, detail);
+		}
+		return r;
+	}
+	(*owned)->line = ref->lineno;
+	return 0;
+}
+
 enum jwtsafe_alg
 jwtsafe_verifier_alg(const struct jwtsafe_verifier *v)
 {
@@ -209,7 +318,9 @@ jwtsafe_verifier_alg(const struct jwtsafe_verifier *v)
 size_t
 jwtsafe_verifier_key_count(const struct jwtsafe_verifier *v)
 {
-	return v == NULL ? 0 : v->n;
+	if (v == NULL)
+		return 0;
+	return v->file != NULL ? v->nrefs : v->n;
 }
 
 void
@@ -222,6 +333,10 @@ jwtsafe_verifier_free(struct jwtsafe_verifier *v)
 	for (i = 0; i < v->n; i++)
 		jwtsafe_key_free(v->keys[i]);
 	free(v->keys);
+	if (v->file != NULL)
+		jwtsafe_freezero(v->file, v->filelen + 1);
+	free(v->refs);
+	free(v->path);
 	free(v);
 }
 
@@ -293,7 +408,7 @@ policy_valid(const struct jwtsafe_policy *p, struct jwtsafe_error *err)
 static int
 check_header(const struct jwtsafe_verifier *v, const cJSON *hdr,
     const struct jwtsafe_policy *p, const struct jwtsafe_key **keyp,
-    struct jwtsafe_error *err)
+    struct jwtsafe_key **owned, struct jwtsafe_error *err)
 {
 	const cJSON *m;
 	const char *alg = NULL, *typ = NULL, *kid = NULL;
@@ -304,15 +419,20 @@ check_header(const struct jwtsafe_verifier *v, const cJSON *hdr,
 	int r;
 
 	*keyp = NULL;
+	/* One pass: the header was parsed strictly, so each name is there
+	 * at most once. */
 	cJSON_ArrayForEach(m, hdr) {
-		if (strcmp(m->string, "alg") == 0 ||
-		    strcmp(m->string, "typ") == 0 ||
-		    strcmp(m->string, "kid") == 0) {
+		const char **slot = strcmp(m->string, "alg") == 0 ? &alg :
+		    strcmp(m->string, "typ") == 0 ? &typ :
+		    strcmp(m->string, "kid") == 0 ? &kid : NULL;
+
+		if (slot != NULL) {
 			if (!cJSON_IsString(m))
 				return jwtsafe_err_set(err,
 				    JWTSAFE_ERR_HEADER_REFUSED,
 				    "header member \"%s\" is not a string",
 				    m->string);
+			*slot = m->valuestring;
 			continue;
 		}
 		for (i = 0; refused_header_members[i] != NULL; i++) {
@@ -327,12 +447,6 @@ check_header(const struct jwtsafe_verifier *v, const cJSON *hdr,
 		    "unknown header member \"%s\" is refused",
 		    printable(m->string, pbuf));
 	}
-	if ((m = jwtsafe_json_get(hdr, "alg")) != NULL)
-		alg = m->valuestring;
-	if ((m = jwtsafe_json_get(hdr, "typ")) != NULL)
-		typ = m->valuestring;
-	if ((m = jwtsafe_json_get(hdr, "kid")) != NULL)
-		kid = m->valuestring;
 
 	/* The configured algorithm, compared first. */
 	if (alg == NULL)
@@ -352,10 +466,14 @@ check_header(const struct jwtsafe_verifier *v, const cJSON *hdr,
 		return jwtsafe_err_set(err, JWTSAFE_ERR_TYP,
 		    "typ \"%s\" is not \"%s\"", printable(typ, pbuf), p->typ);
 
-	if (v->n == 0)
+	if (v->file != NULL) {
+		if ((r = index_select(v, kid, owned, err)) != 0)
+			return r;
+		key = *owned;
+	} else if (v->n == 0) {
 		return jwtsafe_err_set(err, JWTSAFE_ERR_KEY_NONE,
 		    "no key loaded");
-	if (kid != NULL) {
+	} else if (kid != NULL) {
 		/* An exact match among loaded keys; nothing else. */
 		if ((key = key_find(v, kid)) == NULL)
 			return jwtsafe_err_set(err, JWTSAFE_ERR_KID_UNKNOWN,
@@ -499,6 +617,7 @@ jwtsafe_verify(const struct jwtsafe_verifier *v, const char *token,
 	unsigned char sig[JWTSAFE_SIG_MAX];
 	size_t hlen = 0, plen = 0, siglen = 0, dot1 = 0, dot2 = 0, i, ndots = 0;
 	const struct jwtsafe_key *key = NULL;
+	struct jwtsafe_key *owned = NULL;    /* parsed for this token only */
 	const cJSON *kidm;
 	struct jwtsafe_token *t = NULL;
 	cJSON *hdr = NULL;
@@ -567,7 +686,7 @@ jwtsafe_verify(const struct jwtsafe_verifier *v, const char *token,
 		}
 		goto out;
 	}
-	if ((r = check_header(v, hdr, p, &key, err)) != 0)
+	if ((r = check_header(v, hdr, p, &key, &owned, err)) != 0)
 		goto out;
 
 	/* The signature covers the first two segments as sent. */
@@ -611,6 +730,7 @@ jwtsafe_verify(const struct jwtsafe_verifier *v, const char *token,
 		err->detail[0] = '\0';
 	}
  out:
+	jwtsafe_key_free(owned);
 	jwtsafe_token_free(t);
 	cJSON_Delete(hdr);
 	jwtsafe_memzero(hbuf, hlen);

@@ -99,6 +99,23 @@ int jwtsafe_verifier_load_file(struct jwtsafe_verifier *v, const char *path,
     const struct jwtsafe_file_policy *policy, struct jwtsafe_error *err)
     __attribute__((warn_unused_result));
 
+/*
+ * For a verifier that checks one token and is freed (pam_jwtsafe): read the
+ * key file and index its key lines with jwtsafe_keyfile_index (see there for
+ * what is checked now), without parsing any key. jwtsafe_verify then parses
+ * only the line the token's kid selects (the only line when there is no
+ * kid), with jwtsafe_keyline_parse_login, and frees it again; a problem in
+ * that line is reported there, with its code (JWTSAFE_ERR_KEY_*) and "PATH:
+ * LINE:". Unlike jwtsafe_verifier_load_file this is not all or nothing: a
+ * damaged line that no token selects goes unnoticed at login (jwtsafe
+ * doctor reads every line in full). A second kid equal to the selected one
+ * is refused (JWTSAFE_ERR_KEY_DUPLICATE_KID). v must have no key yet; keys
+ * cannot be added afterwards. For HS256/HS384 the file is read as a secret.
+ */
+int jwtsafe_verifier_index_file(struct jwtsafe_verifier *v, const char *path,
+    const struct jwtsafe_file_policy *policy, struct jwtsafe_error *err)
+    __attribute__((warn_unused_result));
+
 enum jwtsafe_alg jwtsafe_verifier_alg(const struct jwtsafe_verifier *v);
 size_t jwtsafe_verifier_key_count(const struct jwtsafe_verifier *v);
 

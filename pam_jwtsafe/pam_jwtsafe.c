@@ -21,6 +21,7 @@
  *                        used, the user lookup failed, or another system
  *                        error
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -160,6 +161,54 @@ log_decision(pam_handle_t *pamh, const struct decision *d, int rc)
 	    rc == PAM_SUCCESS ? "accepted" : "refused", reason, pam_rc_name(rc),
 	    service, user, rhost, sub, kid, jti,
 	    d->fp[0] != '\0' ? d->fp : "-", d->high_s, detail);
+}
+
+/*
+ * Keep this module, and the libraries it brought in (libsodium, libcjson;
+ * libcrypto pins itself), loaded until the process exits. libpam unloads a
+ * module at every pam_end, so a process that authenticates more than once
+ * (a daemon, a long-lived sudo or su front end, the tests) would otherwise
+ * map them again and rerun their initialisation (sodium_init's CPU feature
+ * probe, for one) on every transaction: the larger part of a transaction's
+ * cost (see doc/benchmark.md). Nothing of one transaction outlives it: the
+ * module keeps no state between calls; what stays is code and the
+ * libraries' once-per-process set-up. A module that cannot pin itself runs
+ * as before.
+ */
+static void
+pin_module(void)
+{
+	static int pinned;
+	Dl_info info;
+
+	if (__atomic_load_n(&pinned, __ATOMIC_ACQUIRE))
+		return;
+	if (dladdr((const void *)&pin_module, &info) != 0 &&
+	    info.dli_fname != NULL && dlopen(info.dli_fname,
+	    RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != NULL)
+		__atomic_store_n(&pinned, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * 1 for the errors that jwtsafe_verify reports about the key file line a
+ * token selected (jwtsafe_verifier_index_file parses it only then): a
+ * broken setup, like a key file that cannot be read, not a bad token.
+ */
+static int
+is_key_file_error(int code)
+{
+	switch (code) {
+	case JWTSAFE_ERR_KEY_FORMAT:
+	case JWTSAFE_ERR_KEY_CHECKSUM:
+	case JWTSAFE_ERR_KEY_ALG:
+	case JWTSAFE_ERR_KEY_PURPOSE:
+	case JWTSAFE_ERR_KEY_DUPLICATE_KID:
+	case JWTSAFE_ERR_KEY_INVALID:
+	case JWTSAFE_ERR_KEY_NONE:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* 1 if s[0..len) is sshd's fake password (its pattern, cut to any length). */
@@ -344,6 +393,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	int r, pr, mapped, rc = PAM_AUTH_ERR;
 
 	(void)flags;
+	pin_module();
 	memset(&d, 0, sizeof(d));
 	jwtsafe_options_defaults(&opts);
 	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
@@ -380,7 +430,9 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 
 	/* Everything the decision needs from disk, before asking for a
-	 * token: a broken setup fails without consuming one. */
+	 * token: a broken setup fails without consuming one. The key file
+	 * is indexed; the one key line the token selects is parsed and
+	 * checked in jwtsafe_verify. */
 	memset(&fpol, 0, sizeof(fpol));
 	fpol.owner = geteuid();
 	fpol.check_dirs = 1;
@@ -388,10 +440,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	fpol.max_size = 0;    /* the key file default */
 	rc = PAM_AUTHINFO_UNAVAIL;
 	if (jwtsafe_verifier_new(opts.alg, &v, &d.err) != 0 ||
-	    jwtsafe_verifier_load_file(v, opts.keys, &fpol, &d.err) != 0)
+	    jwtsafe_verifier_index_file(v, opts.keys, &fpol, &d.err) != 0)
 		goto out;
 	if (opts.debug)
-		pam_syslog(pamh, LOG_DEBUG, "loaded %zu %s key(s)",
+		pam_syslog(pamh, LOG_DEBUG, "key file holds %zu %s key(s)",
 		    jwtsafe_verifier_key_count(v),
 		    jwtsafe_alg_name(jwtsafe_verifier_alg(v)));
 	if (opts.map != NULL) {
@@ -423,6 +475,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		if (r == 0)
 			jwtsafe_err_set(&d.err, JWTSAFE_ERR_INTERNAL,
 			    "verifier returned no token");
+		if (is_key_file_error(r))
+			rc = PAM_AUTHINFO_UNAVAIL;
 		goto out;
 	}
 	d.sub = tok->sub;
@@ -443,6 +497,15 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 
 	if ((pr = lookup_user(user, &d, &uid)) != PAM_SUCCESS) {
 		rc = pr;
+		goto out;
+	}
+	/* An account line grants its name only at its own uid: if another
+	 * source (/etc/passwd) resolves the name first, that other account
+	 * is not what the line declared. */
+	if (map != NULL && !jwtsafe_usermap_allows_uid(map, tok->sub, user,
+	    uid)) {
+		jwtsafe_err_set(&d.err, JWTSAFE_ERR_USER_REFUSED,
+		    "the map's account line for this user has another uid");
 		goto out;
 	}
 	if (uid == 0 && !opts.allow_root) {

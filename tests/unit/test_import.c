@@ -658,11 +658,56 @@ test_refusals(void)
 	EVP_PKEY_free(rsa);
 }
 
+/*
+ * The fuzzer's regress-rsa-random-check: an RSA JWK whose 2048-bit modulus
+ * has the factors 1409 and 7963. OpenSSL's public key check finds such
+ * factors only with its random Miller-Rabin bases, so before the trial
+ * division it was imported about 99 times in 100. Now it is refused every
+ * time, naming the smallest factor; a control JWK of a generated key is
+ * accepted every time (20 times: each costs a full RSA key check).
+ */
+static void
+test_small_factors(void)
+{
+	static const char weak[] = "{\"kty\":\"RSA\",\"n\":\"kD8BrvayEwLW2Mg9"
+	    "oD-Q4M20HuJrMMKQo8cRHkIyRSKFHjX5O8t20cJj6Znvh9WUr7kx1jtZ3pg279D9m8"
+	    "rYSuGrKQoXO8vpipG6OcuQNsurA2sJp0kWwuEhClmXJJIXzRzX6uekrmot6t2katB"
+	    "ZPlLaUwhAiG71YI4RREHViVoiIJMOJVkLfELlRjUG-8wId8cOj8wxGhkFcFmWFGDQk"
+	    "bZp2bt7vY3AeWR7Ho8_IfT1SHsnKcQhElxhu0PE0h8mXKM4_MVI33MhLYiSGuHIWrc"
+	    "zC7n3cMmfrRTbUaD-FrWdrvEF-1xLbhwYjDBtE4gDfnnCidWtdGVbaHgQy_YLMQ\","
+	    "\"e\":\"AQAB\",\"alg\":\"PS256\"}";
+	struct jwtsafe_error err;
+	struct jwtsafe_key *k = tu_keygen(JWTSAFE_ALG_PS256, "ctl");
+	char n[700], e[16], good[JWK_MAX];
+	int i, refused = 0, named = 0, accepted = 0;
+
+	bn_b64(k->pkey, OSSL_PKEY_PARAM_RSA_N, 0, n, sizeof(n));
+	bn_b64(k->pkey, OSSL_PKEY_PARAM_RSA_E, 0, e, sizeof(e));
+	snprintf(good, sizeof(good), "{\"kty\":\"RSA\",\"n\":\"%s\","
+	    "\"e\":\"%s\",\"alg\":\"PS256\"}", n, e);
+	for (i = 0; i < 100; i++) {
+		if (i < 20)
+			accepted += import_code(JWTSAFE_ALG_PS256, good,
+			    &err) == 0;
+		if (import_code(JWTSAFE_ALG_PS256, weak, &err) ==
+		    JWTSAFE_ERR_KEY_INVALID)
+			refused++;
+		named += strstr(err.detail, "small factor 1409") != NULL;
+	}
+	is_int(accepted, 20, "control: a generated RSA key's JWK imported "
+	    "20 times out of 20");
+	is_int(refused, 100, "RSA JWK whose modulus has the factors 1409 and "
+	    "7963 refused 100 times out of 100");
+	is_int(named, 100, "... naming the factor 1409");
+	jwtsafe_key_free(k);
+}
+
 int
 main(void)
 {
 	if (jwtsafe_init() != 0)
 		die("jwtsafe_init");
+	test_small_factors();
 	test_rfc8037();
 	test_ed25519();
 	test_openssl_keys();

@@ -72,6 +72,28 @@ try_new(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
 	return r;
 }
 
+/* jwtsafe_key_new_ex's result at check level chk; the key is freed. When
+ * detail is not NULL, the refusal's detail is copied there. */
+static int
+try_new_ex(enum jwtsafe_alg alg, enum jwtsafe_key_purpose purpose,
+    const unsigned char *m, size_t len, enum jwtsafe_key_check chk,
+    char *detail, size_t dlen)
+{
+	struct jwtsafe_error err = { 0 };
+	struct jwtsafe_key *k = NULL;
+	int r;
+
+	r = jwtsafe_key_new_ex(alg, purpose, "t", m, len, chk, &k, &err);
+	if (detail != NULL)
+		snprintf(detail, dlen, "%s", r != 0 ? err.detail : "");
+	if (r != 0 && (k != NULL || err.code != r || err.detail[0] == '\0'))
+		return JWTSAFE_ERR_INTERNAL;    /* contract broken */
+	if (r == 0 && k == NULL)
+		return JWTSAFE_ERR_INTERNAL;
+	jwtsafe_key_free(k);
+	return r;
+}
+
 /* sign with s, verify with v */
 static int
 sign_verify(const struct jwtsafe_key *s, const struct jwtsafe_key *v)
@@ -624,20 +646,17 @@ test_ec_secret(int i, int other)
 
 /* ---- RSA ---------------------------------------------------------------- */
 
-/* SPKI of an RSA public key with the modulus of src and exponent e. */
+/* SPKI of the RSA public key (n, e). */
 static unsigned char *
-rsa_spki_with_e(EVP_PKEY *src, unsigned long e, size_t *len)
+rsa_spki_ne(const BIGNUM *n, const BIGNUM *be, size_t *len)
 {
-	BIGNUM *n = NULL, *be = BN_new();
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
 	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *pkey = NULL;
 	unsigned char *out;
 
-	if (be == NULL || BN_set_word(be, e) != 1 ||
-	    EVP_PKEY_get_bn_param(src, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
-	    (bld = OSSL_PARAM_BLD_new()) == NULL ||
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) != 1 ||
 	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
@@ -650,8 +669,63 @@ rsa_spki_with_e(EVP_PKEY *src, unsigned long e, size_t *len)
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
+	return out;
+}
+
+/* SPKI of an RSA public key with the modulus of src and exponent e. */
+static unsigned char *
+rsa_spki_with_e(EVP_PKEY *src, unsigned long e, size_t *len)
+{
+	BIGNUM *n = NULL, *be = BN_new();
+	unsigned char *out;
+
+	if (be == NULL || BN_set_word(be, e) != 1 ||
+	    EVP_PKEY_get_bn_param(src, OSSL_PKEY_PARAM_RSA_N, &n) != 1)
+		bail("RSA n");
+	out = rsa_spki_ne(n, be, len);
 	BN_free(n);
 	BN_free(be);
+	return out;
+}
+
+/* SPKI with the modulus of src and the exponent 2^bits + add. */
+static unsigned char *
+rsa_spki_with_big_e(EVP_PKEY *src, int bits, unsigned long add, size_t *len)
+{
+	BIGNUM *n = NULL, *be = BN_new();
+	unsigned char *out;
+
+	if (be == NULL || BN_set_bit(be, bits) != 1 ||
+	    BN_add_word(be, add) != 1 ||
+	    EVP_PKEY_get_bn_param(src, OSSL_PKEY_PARAM_RSA_N, &n) != 1)
+		bail("RSA n");
+	out = rsa_spki_ne(n, be, len);
+	BN_free(n);
+	BN_free(be);
+	return out;
+}
+
+/* SPKI with e = 65537 and the modulus f * p * q, where p and q are the
+ * primes of the secret key src: a modulus whose smallest factor is f. */
+static unsigned char *
+rsa_spki_times(EVP_PKEY *src, unsigned long f, size_t *len)
+{
+	BIGNUM *p = NULL, *q = NULL, *n = BN_new(), *be = BN_new();
+	BN_CTX *bctx = BN_CTX_new();
+	unsigned char *out;
+
+	if (n == NULL || be == NULL || bctx == NULL ||
+	    BN_set_word(be, 65537) != 1 ||
+	    EVP_PKEY_get_bn_param(src, OSSL_PKEY_PARAM_RSA_FACTOR1, &p) != 1 ||
+	    EVP_PKEY_get_bn_param(src, OSSL_PKEY_PARAM_RSA_FACTOR2, &q) != 1 ||
+	    BN_mul(n, p, q, bctx) != 1 || BN_mul_word(n, f) != 1)
+		bail("RSA p q");
+	out = rsa_spki_ne(n, be, len);
+	BN_clear_free(p);
+	BN_clear_free(q);
+	BN_free(n);
+	BN_free(be);
+	BN_CTX_free(bctx);
 	return out;
 }
 
@@ -744,10 +818,77 @@ test_rsa(void)
 	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len),
 	    JWTSAFE_ERR_KEY_INVALID, "PS256: exponent 1 refused");
 	free(b);
+	/* e must be odd and 65537 <= e < 2^256, at both check levels. */
 	b = rsa_spki_with_e(pk[I_PS256]->pkey, 3, &len);
-	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len), 0,
-	    "PS256: exponent 3 accepted (odd and greater than 1)");
+	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len),
+	    JWTSAFE_ERR_KEY_INVALID, "PS256: exponent 3 refused");
+	is_int(try_new_ex(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len,
+	    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), JWTSAFE_ERR_KEY_INVALID,
+	    "PS256: exponent 3 refused at login too");
 	free(b);
+	b = rsa_spki_with_e(pk[I_PS256]->pkey, 65535, &len);
+	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len),
+	    JWTSAFE_ERR_KEY_INVALID, "PS256: exponent 65535 refused");
+	free(b);
+	b = rsa_spki_with_e(pk[I_PS256]->pkey, 65539, &len);
+	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len), 0,
+	    "PS256: control: exponent 65539 (odd, above 65537) accepted");
+	free(b);
+	b = rsa_spki_with_big_e(pk[I_PS256]->pkey, 255, 1, &len);
+	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len), 0,
+	    "PS256: control: exponent 2^255 + 1 accepted");
+	free(b);
+	b = rsa_spki_with_big_e(pk[I_PS256]->pkey, 256, 1, &len);
+	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len),
+	    JWTSAFE_ERR_KEY_INVALID, "PS256: exponent 2^256 + 1 refused");
+	is_int(try_new_ex(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len,
+	    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), JWTSAFE_ERR_KEY_INVALID,
+	    "PS256: exponent 2^256 + 1 refused at login too");
+	free(b);
+
+	/*
+	 * Small factors: OpenSSL's check finds them only by chance (random
+	 * Miller-Rabin bases); trial division by every prime below 2^16 finds
+	 * them every time. The control is the same p * q with no small
+	 * factor; each modulus is tried 20 times.
+	 */
+	{
+		char detail[JWTSAFE_ERR_DETAIL_MAX];
+		int i, refused = 0, accepted = 0, named = 0;
+
+		b = rsa_spki_times(sk[I_PS256]->pkey, 1, &len);
+		for (i = 0; i < 20; i++)
+			accepted += try_new(JWTSAFE_ALG_PS256,
+			    JWTSAFE_KEY_PUBLIC, b, len) == 0;
+		is_int(accepted, 20, "PS256: control: p * q accepted 20 times "
+		    "out of 20");
+		free(b);
+		b = rsa_spki_times(sk[I_PS256]->pkey, 65521, &len);
+		for (i = 0; i < 20; i++) {
+			refused += try_new_ex(JWTSAFE_ALG_PS256,
+			    JWTSAFE_KEY_PUBLIC, b, len, JWTSAFE_KEY_CHECK_FULL,
+			    detail, sizeof(detail)) == JWTSAFE_ERR_KEY_INVALID;
+			named += strstr(detail, "small factor 65521") != NULL;
+		}
+		is_int(refused, 20, "PS256: 65521 * p * q (65521 the largest "
+		    "prime below 2^16) refused 20 times out of 20");
+		is_int(named, 20, "... naming the factor 65521");
+		free(b);
+		b = rsa_spki_times(sk[I_PS256]->pkey, 3, &len);
+		is_int(try_new_ex(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len,
+		    JWTSAFE_KEY_CHECK_FULL, detail, sizeof(detail)),
+		    JWTSAFE_ERR_KEY_INVALID, "PS256: 3 * p * q refused");
+		ok(strstr(detail, "small factor 3") != NULL,
+		    "... naming the factor 3");
+		free(b);
+		b = rsa_spki_times(sk[I_PS256]->pkey, 2, &len);
+		is_int(try_new_ex(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, b, len,
+		    JWTSAFE_KEY_CHECK_LOGIN, detail, sizeof(detail)),
+		    JWTSAFE_ERR_KEY_INVALID, "PS256: an even modulus refused "
+		    "at login");
+		ok(strstr(detail, "even") != NULL, "... as even");
+		free(b);
+	}
 
 	/* Other families' keys. */
 	is_int(try_new(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC,
@@ -826,6 +967,94 @@ test_hmac(void)
 	sodium_memzero(m, sizeof(m));
 }
 
+/* ---- the login check level ----------------------------------------------- */
+
+static void
+unhex32(const char *hex, unsigned char out[32])
+{
+	size_t n = 0;
+
+	if (sodium_hex2bin(out, 32, hex, 64, NULL, &n, NULL) != 0 || n != 32)
+		bail("hex");
+}
+
+/*
+ * JWTSAFE_KEY_CHECK_LOGIN keeps every check that makes a verification well
+ * defined: each refusal below is of material that differs from an accepted
+ * control in one thing.
+ */
+static void
+test_login_level(void)
+{
+	unsigned char b[128], ed[32];
+	unsigned char *spki;
+	EVP_PKEY *small;
+	size_t len;
+	int i;
+
+	for (i = 0; i < NALGS; i++) {
+		const struct jwtsafe_key *k = jwtsafe_alg_is_symmetric(
+		    all_algs[i]) ? sk[i] : pk[i];
+
+		is_int(try_new_ex(all_algs[i], k->purpose, k->material,
+		    k->material_len, JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), 0,
+		    "login level: control: %s verifying key accepted",
+		    jwtsafe_alg_name(all_algs[i]));
+	}
+	is_int(try_new_ex(JWTSAFE_ALG_EDDSA, JWTSAFE_KEY_PUBLIC,
+	    pk[I_ED]->material, 32, (enum jwtsafe_key_check)7, NULL, 0),
+	    JWTSAFE_ERR_INVALID_ARGUMENT, "login level: unknown check level "
+	    "refused");
+
+	/* Ed25519: B + T8, on the curve, not of small order, outside the
+	 * prime-order subgroup; and the identity. */
+	unhex32("da99e28ba529cdde35a25fba9059e78ecaee239f99755b9b1aa4f65df00803e2",
+	    ed);
+	is_int(try_new_ex(JWTSAFE_ALG_EDDSA, JWTSAFE_KEY_PUBLIC, ed, 32,
+	    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), JWTSAFE_ERR_KEY_INVALID,
+	    "login level: EdDSA mixed-order point refused");
+	unhex32("0100000000000000000000000000000000000000000000000000000000000000",
+	    ed);
+	is_int(try_new_ex(JWTSAFE_ALG_EDDSA, JWTSAFE_KEY_PUBLIC, ed, 32,
+	    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), JWTSAFE_ERR_KEY_INVALID,
+	    "login level: EdDSA identity refused");
+
+	/* EC: the point with its last byte changed is off the curve (the
+	 * decoding refuses it); a compressed point is refused. */
+	for (i = I_ES256; i <= I_ES384; i++) {
+		len = pk[i]->material_len;
+		memcpy(b, pk[i]->material, len);
+		b[len - 1] ^= 0x01;
+		is_int(try_new_ex(all_algs[i], JWTSAFE_KEY_PUBLIC, b, len,
+		    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), JWTSAFE_ERR_KEY_INVALID,
+		    "login level: %s point off the curve refused",
+		    jwtsafe_alg_name(all_algs[i]));
+		b[len - 1] ^= 0x01;
+		b[0] = (unsigned char)(0x02 | (b[len - 1] & 1));
+		is_int(try_new_ex(all_algs[i], JWTSAFE_KEY_PUBLIC, b,
+		    1 + (len - 1) / 2, JWTSAFE_KEY_CHECK_LOGIN, NULL, 0),
+		    JWTSAFE_ERR_KEY_INVALID, "login level: %s compressed "
+		    "point refused", jwtsafe_alg_name(all_algs[i]));
+	}
+
+	/* RSA: 1024 bits. */
+	if ((small = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024)) ==
+	    NULL)
+		bail("RSA 1024 keygen");
+	spki = spki_of(small, &len);
+	is_int(try_new_ex(JWTSAFE_ALG_PS256, JWTSAFE_KEY_PUBLIC, spki, len,
+	    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), JWTSAFE_ERR_KEY_INVALID,
+	    "login level: PS256 1024-bit key refused");
+	free(spki);
+	EVP_PKEY_free(small);
+
+	/* A secret asymmetric key is checked in full at any level. */
+	is_int(try_new_ex(JWTSAFE_ALG_PS256, JWTSAFE_KEY_SECRET,
+	    sk[I_PS256]->material, sk[I_PS256]->material_len,
+	    JWTSAFE_KEY_CHECK_LOGIN, NULL, 0), 0,
+	    "login level: control: PS256 secret key accepted");
+}
+
 int
 main(void)
 {
@@ -852,6 +1081,7 @@ main(void)
 	test_ec_secret(I_ES384, I_ES256);
 	test_rsa();
 	test_hmac();
+	test_login_level();
 	for (i = 0; i < NALGS; i++) {
 		jwtsafe_key_free(sk[i]);
 		jwtsafe_key_free(pk[i]);
