@@ -1,5 +1,9 @@
 /*
  * The subject map (map=PATH): which local users a token subject may act as.
+ * A map file is an accounts file (accounts.h, jwtsafe-accounts(5)) read in
+ * STRICT mode: besides the rules below it may hold the account, group and
+ * range lines of that format, and an account line lets its subject act as
+ * its account. This header is the map's view; accounts.h has the rest.
  *
  * Format, one rule per line, lines ending with "\n" (the last may lack it):
  *
@@ -17,8 +21,12 @@
  *     user list is refused: comments must be on a line of their own, so
  *     "sub: alice # was bob" cannot grant "#", "was" and "bob".
  *   - A line whose first byte is '#' is a comment. Empty lines, and lines of
- *     only spaces and tabs, are ignored. Any other line is a rule.
- *   - A subject may appear on one line only.
+ *     only spaces and tabs, are ignored. A line that begins with the word
+ *     "account", "group" or "range" followed by a space, a tab or the end
+ *     of the line is an accounts line (accounts.h). Any other line is a
+ *     rule. (So a subject cannot begin with one of these words and a space.)
+ *   - A subject may have one rule line only (and appear on any number of
+ *     account lines).
  *   - No NUL bytes and no "\r" (CRLF files are refused, with a message).
  *
  * Nothing matches by pattern: a wildcard would let one mistyped rule grant
@@ -26,12 +34,13 @@
  * A file with no rules is valid and allows nobody.
  *
  * Any malformed line refuses the whole file (fail closed), with
- * JWTSAFE_ERR_CONFIG and a detail "NAME:LINE: problem".
+ * JWTSAFE_ERR_CONFIG and a detail "NAME:LINE: problem" for the first one.
  */
 #ifndef JWTSAFE_USERMAP_H
 #define JWTSAFE_USERMAP_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "safefile.h"
@@ -68,12 +77,23 @@ int jwtsafe_usermap_read(const char *path,
     const struct jwtsafe_file_policy *policy, struct jwtsafe_usermap **out,
     struct jwtsafe_error *err) __attribute__((warn_unused_result));
 
-/* 1 if the map has a rule for exactly sub that lists exactly user, else 0
- * (also for NULL arguments). */
+/* 1 if the map has a rule for exactly sub that lists exactly user, or an
+ * account line for exactly user whose subject is exactly sub, else 0 (also
+ * for NULL arguments). */
 int jwtsafe_usermap_allows(const struct jwtsafe_usermap *map,
     const char *sub, const char *user);
 
-/* Number of rules (subjects) in the map. */
+/*
+ * As jwtsafe_usermap_allows, once user has been resolved to uid (getpwnam):
+ * an account line then grants user only if uid is the line's uid, so a
+ * declared name that /etc/passwd (or any source before jwtsafe) also has
+ * never grants that other account. See jwtsafe_accounts_allows_uid.
+ */
+int jwtsafe_usermap_allows_uid(const struct jwtsafe_usermap *map,
+    const char *sub, const char *user, uid_t uid);
+
+/* Number of distinct subjects in the map (rule lines and account lines;
+ * without account lines, the number of rules). */
 size_t jwtsafe_usermap_count(const struct jwtsafe_usermap *map);
 
 void jwtsafe_usermap_free(struct jwtsafe_usermap *map);

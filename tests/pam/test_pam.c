@@ -458,6 +458,24 @@ test_options(void)
 	    "map: sub == user is not enough when the map lacks the subject");
 	free(t);
 
+	/* An account line grants its name only at its own uid: OTHER is in
+	 * /etc/passwd with another uid, so the line does not grant it. The
+	 * control is the same subject given OTHER by a rule line. */
+	pu_pathf(path, sizeof(path), "%s/accounts.map", tmp);
+	pu_write_file(path, "account " OTHER " 60001 60001 /nonexistent "
+	    "/usr/sbin/nologin ext|svc\n", 0644);
+	spec_init(&s);
+	s.sub = "ext|svc";
+	t = mint(&s);
+	is_pam(auth(line("map=%s", path), OTHER, t), PAM_AUTH_ERR,
+	    "map: an account line does not grant a name that has another uid");
+	pu_pathf(path, sizeof(path), "%s/accounts-rule.map", tmp);
+	pu_write_file(path, "ext|svc: " OTHER "\n", 0644);
+	is_pam(auth(line("map=%s", path), OTHER, t), PAM_SUCCESS,
+	    "map: control: the same subject with a rule line for that name");
+	free(t);
+	pu_pathf(path, sizeof(path), "%s/users.map", tmp);
+
 	/* allow_root, also through the map */
 	spec_init(&s);
 	s.sub = "root";
