@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "b64url.h"
+#include "doctor.h"
 #include "err.h"
 #include "json.h"
 #include "key.h"
@@ -729,6 +730,57 @@ cmd_verify(int argc, char **argv)
 	return r;
 }
 
+/* ---- doctor -------------------------------------------------------------- */
+
+static void
+doctor_help(FILE *f)
+{
+	fprintf(f,
+	    "usage: jwtsafe doctor [--root DIR] [--now T] [--quiet] [SERVICE...]\n"
+	    "Check the PAM services that use pam_jwtsafe (all of them, or the\n"
+	    "named ones) as the module would at login: each line, its options,\n"
+	    "key file, map file and replay store, and sshd, sudo, NSS and the\n"
+	    "clock around them. One line per finding: error, warning or ok.\n"
+	    "Exits 0 when no login would fail, 1 when an error was found.\n"
+	    "  --root DIR  read every file under DIR instead of / (a copy of a\n"
+	    "              system, for tests); sshd -T is not run then\n"
+	    "  --now T     check key windows and the clock as at T (Unix time)\n"
+	    "  --quiet     print only errors, warnings and the summary\n");
+}
+
+static int
+cmd_doctor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct jwtsafe_doctor_config cfg;
+	int c, r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.now = (int64_t)time(NULL);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': cfg.root = optarg; break;
+		case 'n':
+			if ((r = parse_num("doctor", "--now", optarg, 0,
+			    JWTSAFE_JSON_TIME_MAX, &cfg.now)) != 0)
+				return r;
+			break;
+		case 'q': cfg.quiet = 1; break;
+		case 'h': doctor_help(stdout); return 0;
+		default: return usage_error("doctor", "bad option");
+		}
+	}
+	cfg.services = (const char *const *)(argv + optind);
+	cfg.nservices = (size_t)(argc - optind);
+	return jwtsafe_doctor_run(&cfg);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void
@@ -741,6 +793,7 @@ main_help(FILE *f)
 	    "  import   turn an issuer's PEM or JWK public key into a key line\n"
 	    "  sign     make a token\n"
 	    "  verify   check a token as pam_jwtsafe would\n"
+	    "  doctor   check the PAM configuration that uses pam_jwtsafe\n"
 	    "'jwtsafe COMMAND --help' describes each command.\n");
 }
 
@@ -756,6 +809,7 @@ main(int argc, char **argv)
 		{ "import", cmd_import },
 		{ "sign", cmd_sign },
 		{ "verify", cmd_verify },
+		{ "doctor", cmd_doctor },
 	};
 	size_t i;
 
