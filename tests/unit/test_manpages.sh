@@ -22,7 +22,7 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-.}
 man="$srcdir/man"
-pages="pam_jwtsafe.8 jwtsafe.1 jwtsafe-keys.5 jwtsafe-map.5"
+pages="pam_jwtsafe.8 jwtsafe.1 jwtsafe-keys.5 jwtsafe-map.5 jwtsafe-accounts.5 nss_jwtsafe.8"
 
 n=0; failed=0
 ok()   { n=$((n+1)); echo "ok $n - $*"; }
